@@ -1,0 +1,28 @@
+# The commands the README shows. Each one creates .venv and installs what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench sample clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/srs-analytics demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest srs_analytics tests
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_load.py
+
+sample: $(STAMP)
+	$(BIN)/python data/sample/build.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache
