@@ -1,0 +1,367 @@
+"""Load exports into the canonical table, with an honest account of every row.
+
+Every administration read ends in exactly one place: ``data`` (loaded), ``rejected`` (with
+a reason), ``skipped`` (by its own skip flag), ``duplicates`` (seen before with the same
+scores) or ``conflicts`` (seen with different scores: held back until resolved). The
+report's counts add up: ``rows_read = loaded + rejected + skipped + duplicates + conflicts``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from .readers import LoadError, expand_paths, read_any
+from .schema import CANONICAL_SCHEMA, ITEM_COLUMNS, SENSITIVE_COLUMNS, coerce_canonical
+from .sources import layout, read_mapping
+from .validation import REASONS, LoadSettings, check_block
+
+__all__ = ["LoadResult", "load", "LoadError", "REASONS"]
+
+#: What makes two rows the same administration.
+ADMINISTRATION_KEY = ["client_id", "episode_id", "measure", "rater", "session_date",
+                      "session_number"]
+_SCORES = [*ITEM_COLUMNS, "total"]
+REJECTED_COLUMNS = ["source_file", "source_row", "reason", "message", "client_id", "measure",
+                    "raw_values"]
+
+
+@dataclass
+class LoadResult:
+    """What :func:`load` returns.
+
+    Attributes
+    ----------
+    data : DataFrame
+        The canonical table (:data:`srs_analytics.schema.CANONICAL_SCHEMA`).
+    rejected : DataFrame
+        One row per rejected administration: ``source_file``, ``source_row``, ``reason``
+        (a code from :data:`REASONS`), ``message``, ``client_id``, ``measure`` and
+        ``raw_values`` (the row's cells as JSON).
+    skipped : DataFrame
+        Administrations marked as skipped by their own flag (same columns as ``rejected``).
+    duplicates : DataFrame
+        Later copies of an administration already loaded with the same scores (canonical
+        columns; ``source_file``/``source_row`` say where each copy was).
+    conflicts : DataFrame
+        Every version of each administration seen with different scores, with
+        ``conflict_id`` and ``kept`` (True for the version loaded under ``conflicts="last"``).
+    report : dict
+        Counts, counts per reason and per measure, and for each file what was detected.
+    """
+
+    data: pd.DataFrame
+    rejected: pd.DataFrame
+    skipped: pd.DataFrame
+    duplicates: pd.DataFrame
+    conflicts: pd.DataFrame
+    report: dict = field(default_factory=dict)
+
+    def summary(self) -> pd.DataFrame:
+        """Counts per file (rows are files, columns the fates of their administrations)."""
+        cols = ["source", "rows_read", "loaded", "rejected", "skipped", "duplicates",
+                "conflicts"]
+        return pd.DataFrame(self.report["files"]).set_index("file")[cols]
+
+    def to_text(self) -> str:
+        """A readable summary for people (the CLI's ``validate`` output)."""
+        r = self.report
+        lines = [
+            f"Read {r['rows_read']} administrations from {len(r['files'])} table(s) "
+            f"({r['counted_per']}).",
+            f"  loaded     {r['loaded']}",
+            f"  rejected   {r['rejected']}",
+            f"  skipped    {r['skipped']}  (by their own skip flag)",
+            f"  duplicates {r['duplicates']}  (same administration, same scores: kept once)",
+            f"  conflicts  {r['conflicts']}  (same administration, different scores: "
+            + ("held back until resolved" if r["conflict_policy"] == "hold"
+               else "the version given last is loaded") + ")",
+        ]
+        if r["by_measure"]:
+            lines.append("Loaded by measure: " + ", ".join(f"{k} {v}" for k, v in
+                                                          r["by_measure"].items()))
+        if r["by_reason"]:
+            lines.append("Rejected by reason:")
+            lines += [f"  {k:<24} {v:>6}  {REASONS.get(k, '')}" for k, v in r["by_reason"].items()]
+        for f in r["files"]:
+            lines.append("")
+            lines.append(f"{f['file']}: {f['source']} ({f['format']})")
+            detected = {k: f[k] for k in ("encoding", "delimiter", "decimal", "header_line",
+                                          "date_order", "item_scale") if f.get(k) is not None}
+            lines.append("  detected: " + ", ".join(f"{k} {v!r}" for k, v in detected.items()))
+            lines.append("  columns: " + ", ".join(f"{k} <- {v}" for k, v in
+                                                    f["column_mapping"].items()))
+            if f["dropped_identifying"]:
+                lines.append("  identifying columns dropped: " + ", ".join(
+                    f["dropped_identifying"]))
+            if f["unused_columns"]:
+                lines.append("  columns not used: " + ", ".join(f["unused_columns"]))
+            for note in f["notes"]:
+                lines.append("  note: " + note)
+        if r["sensitive_columns"]:
+            lines.append("")
+            lines.append("Sensitive free text kept: " + ", ".join(r["sensitive_columns"])
+                         + " (never part of a de-identified export).")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        r = self.report
+        return (f"<LoadResult: {r['loaded']} loaded, {r['rejected']} rejected, {r['skipped']} "
+                f"skipped, {r['duplicates']} duplicates, {r['conflicts']} conflicts of "
+                f"{r['rows_read']} administrations>")
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + self.to_text().replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+
+
+def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None = None,
+         item_scale: str | None = None, keep_identifying: bool = False,
+         conflicts: str = "hold", encoding: str | None = None, sheet: str | None = None,
+         settings: LoadSettings | None = None) -> LoadResult:
+    """Load SRS/ORS exports into one canonical table.
+
+    Parameters
+    ----------
+    *inputs : path, glob pattern, folder or DataFrame (or a list of them)
+        Read in the order given; later files win only where ``conflicts="last"``.
+    source : {"canonical", "wide", "openfit", "camcops", "mhsds", "mapping"}, optional
+        The source format; detected from the header names when not given.
+    mapping : dict or path to a JSON/YAML file, optional
+        Canonical name -> column name, with options (see :func:`sources.read_mapping`).
+    dayfirst : bool, optional
+        Day-first dates. Detected from the data when unambiguous; when not, loading stops
+        with a message asking for it (the loader never guesses).
+    item_scale : {"points", "mm"}, optional
+        Items scored 0-10 or in millimetres 0-100; detected per table when not given.
+    keep_identifying : bool
+        Keep columns that identify people (names, dates of birth, e-mail, addresses, ID
+        numbers). By default they are dropped on load and listed in the report.
+    conflicts : {"hold", "last"}
+        The same administration with different scores: ``"hold"`` loads neither version
+        until the user resolves it; ``"last"`` loads the version from the input given last.
+    encoding : str, optional
+        Text encoding; detected (UTF-8 with or without BOM, UTF-16, Windows-1252).
+    sheet : str, optional
+        Read only this sheet of a workbook.
+    settings : LoadSettings, optional
+        Boundary-rule settings (total tolerance, instruments); the keyword arguments above
+        override its fields.
+
+    Returns
+    -------
+    LoadResult
+        ``data`` (canonical columns, see :data:`srs_analytics.schema.COLUMN_DOCS`),
+        ``rejected``, ``skipped``, ``duplicates``, ``conflicts`` and ``report``.
+
+    Raises
+    ------
+    LoadError
+        For input that cannot be read at all (a missing or empty file, no recognisable
+        columns, ambiguous dates); the message says what to do.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> res = load(Path(__file__).parents[1] / "data" / "sample" / "caseload.csv")
+    >>> r = res.report
+    >>> r["rows_read"] == r["loaded"] + r["rejected"] + r["skipped"] + r["duplicates"] \\
+    ...     + r["conflicts"]
+    True
+    """
+    if conflicts not in ("hold", "last"):
+        raise LoadError(f"conflicts must be 'hold' or 'last'; got {conflicts!r}.")
+    flat = []
+    for item in inputs:
+        flat.extend(item if isinstance(item, (list, tuple)) else [item])
+    if not flat:
+        raise LoadError("No input given: pass one or more files, folders, patterns or "
+                        "DataFrames.")
+    m = read_mapping(mapping)
+    base = settings or LoadSettings()
+    base = replace(base, dayfirst=m.get("dayfirst", dayfirst if dayfirst is not None
+                                        else base.dayfirst),
+                   item_scale=m.get("item_scale", item_scale or base.item_scale))
+    source = m.get("source", source)
+
+    tables, parts, files = [], [], []
+    for i, item in enumerate(expand_paths(flat)):
+        for t in read_any(item, index=i, sheet=sheet, encoding=encoding):
+            tnum = len(tables)
+            tables.append(t)
+            lay = layout(t, source=source, mapping=m)
+            entry = {"file": t.name, "source": lay.source, **t.info,
+                     "column_mapping": lay.column_mapping,
+                     "dropped_identifying": [] if keep_identifying else lay.identifying,
+                     "kept_identifying": lay.identifying if keep_identifying else [],
+                     "unused_columns": lay.unused, "data_rows": len(t.frame),
+                     "non_data_rows": int(lay.non_data.sum()) if lay.non_data is not None
+                     else 0, "not_administered": lay.not_administered,
+                     "notes": list(lay.notes)}
+            if entry["non_data_rows"]:
+                entry["notes"].append(f"{entry['non_data_rows']} {lay.non_data_reason}: "
+                                      "not data, not counted.")
+            for block in lay.blocks:
+                checked, found = check_block(block.frame, block.measure, block.colnames, base,
+                                             where=t.name, imputable=block.imputable)
+                for k, v in found.items():
+                    if v not in ("none", None):
+                        entry[k] = v if entry.get(k) in (None, v) else f"{entry[k]}; {v}"
+                checked["source_file"] = t.name
+                checked["source_row"] = t.rows[block.frame.index.to_numpy()]
+                checked["_table"] = tnum
+                checked["_pos"] = block.frame.index.to_numpy()
+                parts.append(checked)
+            if keep_identifying and lay.identifying:
+                entry["_identifying"] = lay.identifying
+            files.append(entry)
+
+    every = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["status", "reason", "message", "source_file", "source_row", "_table", "_pos"])
+    ok = every[every["status"].eq("loaded")]
+    data, dups, confl = _resolve(ok, conflicts)
+    data = _number_sessions(data)
+    unresolved = int((data["session_number"].isna() & data["session_date"].notna()).sum())
+
+    status = every["status"].copy()
+    status[dups.index] = "duplicate"
+    status[confl.index[~confl["kept"].to_numpy()]] = "conflict"
+    data = _with_identifying(data, tables, files) if keep_identifying else data
+    canonical = coerce_canonical(data.drop(columns=["status", "reason", "message", "_table",
+                                                    "_pos"], errors="ignore"))
+    try:
+        CANONICAL_SCHEMA.validate(canonical, lazy=True)
+    except Exception as exc:  # pandera's SchemaErrors: a loader bug, said plainly
+        raise LoadError(f"Internal check failed: the loaded table does not meet the canonical "
+                        f"schema ({str(exc)[:500]}). Please report this.") from None
+
+    rejected = _ledger(every[every["status"].eq("rejected")], tables)
+    skipped = _ledger(every[every["status"].eq("skipped")], tables)
+    dup_table = coerce_canonical(dups.drop(columns=["status", "reason", "message", "_table",
+                                                    "_pos"], errors="ignore"))
+    conf_table = _conflict_table(confl)
+    report = _report(every, status, canonical, files, conflicts, unresolved)
+    return LoadResult(canonical, rejected, skipped, dup_table, conf_table, report)
+
+
+def _resolve(ok: pd.DataFrame, policy: str):
+    """Split loaded rows into kept, exact duplicates and conflicting versions."""
+    exact = ok.duplicated(subset=ADMINISTRATION_KEY + _SCORES, keep="first")
+    dups = ok[exact]
+    rest = ok[~exact]
+    clash = rest.duplicated(subset=ADMINISTRATION_KEY, keep=False)
+    confl = rest[clash].copy()
+    if len(confl):
+        confl["conflict_id"] = confl.groupby(ADMINISTRATION_KEY, dropna=False, sort=False
+                                             ).ngroup() + 1
+        last = ~confl.duplicated(subset=ADMINISTRATION_KEY, keep="last")
+        confl["kept"] = last.to_numpy() if policy == "last" else False
+    else:
+        confl["conflict_id"] = pd.Series(dtype="int64")
+        confl["kept"] = pd.Series(dtype=bool)
+    data = pd.concat([rest[~clash], confl[confl["kept"]].drop(columns=["conflict_id", "kept"])])
+    return data.sort_index(), dups, confl
+
+
+def _number_sessions(data: pd.DataFrame) -> pd.DataFrame:
+    """Derive session numbers from date order within the episode where the source has none.
+
+    All administrations of one episode on one date share a number (the ORS and SRS of a
+    session; the members of a couple). Episodes with some numbers given keep them, and rows
+    without one take the number of another row of the same episode and date.
+    """
+    if data.empty:
+        return data
+    data = data.copy()
+    num = data["session_number"]
+    has_any = num.notna().groupby(data["episode_id"]).transform("any")
+    rank = data.groupby("episode_id")["session_date"].rank(method="dense")
+    data["session_number"] = num.where(has_any, rank)
+    same_day = data.groupby(["episode_id", "session_date"])["session_number"].transform("first")
+    data["session_number"] = data["session_number"].fillna(same_day)
+    return data
+
+
+def _with_identifying(data: pd.DataFrame, tables, files) -> pd.DataFrame:
+    cols = sorted({c for f in files for c in f.get("_identifying", [])})
+    if not cols:
+        return data
+    extra = pd.DataFrame(index=data.index, columns=cols, dtype=object)
+    for tnum, group in data.groupby("_table"):
+        raw = tables[tnum].frame
+        here = [c for c in cols if c in raw.columns]
+        extra.loc[group.index, here] = raw.loc[group["_pos"].to_numpy(), here].to_numpy()
+    return pd.concat([data, extra], axis=1)
+
+
+def _ledger(rows: pd.DataFrame, tables) -> pd.DataFrame:
+    """Rejected or skipped rows with where they came from and their raw cells as JSON."""
+    out = pd.DataFrame({c: rows[c] for c in ["source_file", "source_row", "reason", "message",
+                                             "client_id", "measure"] if c in rows})
+    raw = pd.Series("", index=rows.index, dtype=object)
+    for tnum, group in rows.groupby("_table"):
+        cells = tables[tnum].frame.loc[group["_pos"].to_numpy()]
+        cells = cells.astype(object).where(cells.notna(), None)
+        raw[group.index] = [json.dumps(r, default=str, ensure_ascii=False)
+                            for r in cells.to_dict(orient="records")]
+    out["raw_values"] = raw
+    out = out.reindex(columns=REJECTED_COLUMNS).reset_index(drop=True)
+    out["source_row"] = out["source_row"].astype("Int64")
+    return out
+
+
+def _conflict_table(confl: pd.DataFrame) -> pd.DataFrame:
+    if confl.empty:
+        out = coerce_canonical(pd.DataFrame())
+        return out.assign(conflict_id=pd.Series(dtype="int64"), kept=pd.Series(dtype=bool))
+    keep = confl[["conflict_id", "kept"]].reset_index(drop=True)
+    table = coerce_canonical(confl.drop(columns=["status", "reason", "message", "_table", "_pos",
+                                                 "conflict_id", "kept"], errors="ignore"))
+    table[["conflict_id", "kept"]] = keep
+    return table.sort_values(["conflict_id", "source_file", "source_row"], kind="stable",
+                             ignore_index=True)
+
+
+def _report(every, status, data, files, policy, unresolved) -> dict:
+    counts = status.value_counts()
+    per_file = pd.crosstab(every["source_file"], status) if len(every) else pd.DataFrame()
+    for f in files:
+        row = per_file.loc[f["file"]] if f["file"] in per_file.index else {}
+        for k, s in (("loaded", "loaded"), ("rejected", "rejected"), ("skipped", "skipped"),
+                     ("duplicates", "duplicate"), ("conflicts", "conflict")):
+            f[k] = int(row.get(s, 0)) if len(row) else 0
+        f["rows_read"] = sum(f[k] for k in ("loaded", "rejected", "skipped", "duplicates",
+                                            "conflicts"))
+        f.pop("_identifying", None)
+    reasons = every.loc[status.eq("rejected"), "reason"].value_counts()
+    sensitive = [c for c in SENSITIVE_COLUMNS if c in data and data[c].notna().any()]
+    dropped = sorted({c for f in files for c in f["dropped_identifying"]})
+    notes = []
+    if unresolved:
+        notes.append(f"{unresolved} administrations have a date but no session number: their "
+                     "episode numbers some sessions and not this one.")
+    return {
+        "rows_read": int(len(every)),
+        "loaded": int(counts.get("loaded", 0)),
+        "rejected": int(counts.get("rejected", 0)),
+        "skipped": int(counts.get("skipped", 0)),
+        "duplicates": int(counts.get("duplicate", 0)),
+        "conflicts": int(counts.get("conflict", 0)),
+        "conflict_policy": policy,
+        "counted_per": "counted per administration: a wide row holding an ORS and an SRS "
+                       "counts as two",
+        "data_rows": int(sum(f["data_rows"] for f in files)),
+        "non_data_rows": int(sum(f["non_data_rows"] for f in files)),
+        "blank_rows": int(sum(f.get("blank_rows", 0) for f in files)),
+        "not_administered": int(sum(f["not_administered"] for f in files)),
+        "by_measure": {k: int(v) for k, v in data["measure"].value_counts().sort_index().items()},
+        "by_reason": {k: int(v) for k, v in reasons.items()},
+        "dropped_identifying": dropped,
+        "sensitive_columns": sensitive,
+        "clients": int(data["client_id"].nunique()),
+        "episodes": int(data["episode_id"].nunique()),
+        "notes": notes,
+        "files": files,
+    }

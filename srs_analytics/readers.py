@@ -1,0 +1,337 @@
+"""Reading files into raw tables: encodings, separators, title rows, workbooks, archives.
+
+Nothing here interprets scores; it finds the header, reads the cells and remembers where
+each row came from (``source_row``: the line or spreadsheet row a person sees).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import glob
+import io
+import os
+import sqlite3
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._names import canonical_field, norm, wide_field
+
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+SQLITE_SUFFIXES = {".sqlite", ".sqlite3", ".db"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+SUPPORTED = TEXT_SUFFIXES | EXCEL_SUFFIXES | SQLITE_SUFFIXES | PARQUET_SUFFIXES | {".zip"}
+_HEADER_SCAN = 30
+_CAMCOPS = {"qsession", "qdate", "qwho", "qindividual", "qinterpersonal", "qsocial",
+            "qoverall", "qrelationship", "qgoals", "qapproach"}
+_MHSDS = {"codedasstooltype", "persscore", "asstoolcompdate", "uniqservreqid", "personid"}
+
+
+class LoadError(ValueError):
+    """Input that cannot be loaded; the message says what is wrong and what to do."""
+
+
+@dataclass
+class RawTable:
+    """One table as read: raw cells, where each row came from, and what was detected."""
+
+    name: str  # shown as source_file
+    frame: pd.DataFrame  # raw cells, original column names
+    rows: np.ndarray  # source_row of each row of frame
+    info: dict = field(default_factory=dict)
+    table: str | None = None  # sheet / archive member / SQLite table name, lower case stem
+
+
+def expand_paths(inputs) -> list:
+    """Files, folders and glob patterns, in the order given; DataFrames pass through."""
+    if isinstance(inputs, (str, os.PathLike, pd.DataFrame)):
+        inputs = [inputs]
+    out = []
+    for item in inputs:
+        if isinstance(item, pd.DataFrame):
+            out.append(item)
+            continue
+        text = str(item)
+        path = Path(text)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir()
+                           if p.is_file() and p.suffix.lower() in SUPPORTED)
+            if not found:
+                raise LoadError(f"The folder {text} holds no file of a supported type "
+                                f"({', '.join(sorted(SUPPORTED))}).")
+            out.extend(found)
+        elif path.is_file():
+            out.append(path)
+        elif any(ch in text for ch in "*?["):
+            found = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
+            if not found:
+                raise LoadError(f"The pattern {text} matches no file.")
+            out.extend(found)
+        else:
+            raise LoadError(f"The file {text} does not exist. Check the path and try again.")
+    return out
+
+
+def known_name(name: object) -> bool:
+    """Whether a header cell is a column name the loader recognises."""
+    n = norm(name)
+    return bool(canonical_field(name) or wide_field(name) or n in _CAMCOPS or n in _MHSDS
+                or n.startswith("redcap"))
+
+
+def _header_index(rows: list[list]) -> int:
+    """The first row with the most recognised names (at least 2), else the first non-empty."""
+    best, best_n = None, 1
+    for i, cells in enumerate(rows[:_HEADER_SCAN]):
+        n = sum(known_name(c) for c in cells if c is not None and str(c).strip())
+        if n > best_n:
+            best, best_n = i, n
+    if best is not None:
+        return best
+    for i, cells in enumerate(rows):
+        if any(c is not None and str(c).strip() for c in cells):
+            return i
+    return 0
+
+
+def _detect_encoding(raw: bytes) -> str:
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    head = raw[:4000]
+    if head and head.count(b"\x00") > len(head) // 4:
+        return "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        raw.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _detect_delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in ("\t", ";", ",", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _detect_decimal(sample_lines: list[str], delimiter: str) -> str:
+    if delimiter == ",":
+        return "."
+    cells = [c.strip().strip('"') for line in sample_lines for c in line.split(delimiter)]
+    commas = sum(1 for c in cells if _is_comma_number(c))
+    points = sum(1 for c in cells if _is_point_number(c))
+    return "," if commas > points else "."
+
+
+def _is_comma_number(c: str) -> bool:
+    a, _, b = c.partition(",")
+    return bool(a) and bool(b) and a.lstrip("-").isdigit() and b.isdigit() and "," not in b
+
+
+def _is_point_number(c: str) -> bool:
+    a, _, b = c.partition(".")
+    return bool(a) and bool(b) and a.lstrip("-").isdigit() and b.isdigit()
+
+
+def read_text(path: Path | str, data: bytes | None = None, *, name: str | None = None,
+              encoding: str | None = None, table: str | None = None) -> RawTable:
+    """Read a delimited text file, detecting encoding, separator, decimal mark and header."""
+    name = name or Path(path).name
+    raw = data if data is not None else Path(path).read_bytes()
+    if not raw.strip(b"\x00\r\n\t ,;\xef\xbb\xbf\xff\xfe"):
+        raise LoadError(f"The file {name} is empty: it holds no header and no rows.")
+    enc = encoding or _detect_encoding(raw)
+    try:
+        text = raw.decode(enc).lstrip("\ufeff")
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise LoadError(f"The file {name} could not be read as {enc} text ({exc}). "
+                        "Give the encoding with encoding=... (for example 'cp1252').") from None
+    head_lines = text[:200_000].splitlines()[: _HEADER_SCAN + 50]
+    fast = data is None and enc in ("utf-8", "utf-8-sig")
+    if fast:  # let the C parser read the file itself; keep no second copy of the text
+        del text
+    guess = _detect_delimiter(max(head_lines[:_HEADER_SCAN], default="", key=lambda s: sum(
+        s.count(d) for d in ",;\t|")))
+    hidx = _header_index(list(csv.reader(head_lines[:_HEADER_SCAN], delimiter=guess)))
+    delimiter = _detect_delimiter(head_lines[hidx]) if hidx < len(head_lines) else guess
+    header = next(csv.reader([head_lines[hidx]], delimiter=delimiter)) if head_lines else []
+    decimal = _detect_decimal(head_lines[hidx + 1:], delimiter)
+    dtypes = {c: "str" for c in header if not _numeric_column(c)}
+    options = dict(sep=delimiter, skiprows=hidx, header=0, skip_blank_lines=False)
+    source = Path(path) if fast else io.StringIO(text)
+    try:
+        frame = pd.read_csv(source, dtype=dtypes, decimal=decimal,
+                            encoding="utf-8-sig" if fast else None, **options)
+    except pd.errors.ParserError as exc:
+        raise LoadError(f"The file {name} is not a well-formed table ({exc}). Check that every "
+                        "row has the same number of separators.") from None
+    except (ValueError, TypeError):  # a dtype the cells do not fit: read every cell as text
+        if fast:
+            source = Path(path)
+        else:
+            source.seek(0)
+        frame = pd.read_csv(source, dtype=str, encoding="utf-8-sig" if fast else None,
+                            **options)
+    rows = np.arange(len(frame)) + hidx + 2  # header line = hidx + 1 (1-based)
+    info = {"format": "text", "encoding": enc, "delimiter": delimiter, "decimal": decimal,
+            "header_line": hidx + 1}
+    return _tidy(RawTable(name, frame, rows, info, table))
+
+
+def _numeric_column(name: str) -> bool:
+    f = canonical_field(name)
+    w = wide_field(name)
+    return f in ("item_1", "item_2", "item_3", "item_4", "total") or (
+        w is not None and w[1] != "skip") or norm(name) in {
+        "qindividual", "qinterpersonal", "qsocial", "qoverall", "qrelationship", "qgoals",
+        "qapproach"}
+
+
+def _tidy(t: RawTable) -> RawTable:
+    """Drop blank rows and unnamed empty columns; count what was dropped."""
+    f = t.frame
+    f.columns = [str(c).strip() for c in f.columns]
+    unnamed = [c for c in f.columns if (c.startswith("Unnamed:") or c == "" or c == "nan")]
+    empty_unnamed = [c for c in unnamed if f[c].isna().all()]
+    f = f.drop(columns=empty_unnamed)
+    blank = f.isna().all(axis=1).to_numpy()
+    if len(f.columns):
+        str_cols = [c for c in f.columns if f[c].dtype == object or str(f[c].dtype) == "str"]
+        if str_cols:
+            stripped = f[str_cols].apply(lambda s: s.str.strip().eq("") | s.isna())
+            blank = blank | (stripped.all(axis=1).to_numpy()
+                             & f.drop(columns=str_cols).isna().all(axis=1).to_numpy())
+    t.info["blank_rows"] = int(blank.sum())
+    t.info["empty_columns_dropped"] = len(empty_unnamed)
+    t.frame = f.loc[~blank].reset_index(drop=True)
+    t.rows = t.rows[~blank]
+    return t
+
+
+def read_excel(path: Path, *, sheet: str | None = None) -> list[RawTable]:
+    """Every non-empty sheet of a workbook (XLSX or ODS), header row found in each."""
+    engine = "odf" if path.suffix.lower() == ".ods" else None
+    try:
+        sheets = pd.read_excel(path, sheet_name=sheet if sheet is not None else None,
+                               header=None, dtype=object, engine=engine)
+    except Exception as exc:  # openpyxl/odf raise many types for a broken workbook
+        raise LoadError(f"The workbook {path.name} could not be opened ({exc}).") from None
+    if isinstance(sheets, pd.DataFrame):
+        sheets = {sheet: sheets}
+    tables = []
+    nonempty = {k: v for k, v in sheets.items() if v.notna().any().any()}
+    for sname, grid in nonempty.items():
+        cells = grid.where(grid.notna(), None).values.tolist()
+        hidx = _header_index(cells)
+        header = [str(c).strip() if c is not None else f"Unnamed: {j}"
+                  for j, c in enumerate(cells[hidx])]
+        frame = grid.iloc[hidx + 1:].copy()
+        frame.columns = _dedupe(header)
+        frame = frame.reset_index(drop=True)
+        rows = np.arange(len(frame)) + hidx + 2  # Excel rows are 1-based
+        label = path.name if len(nonempty) == 1 else f"{path.name}:{sname}"
+        info = {"format": "ods" if engine else "xlsx", "sheet": str(sname),
+                "header_line": hidx + 1}
+        tables.append(_tidy(RawTable(label, frame, rows, info, str(sname).strip().lower())))
+    if not tables:
+        raise LoadError(f"The workbook {path.name} is empty: no sheet holds any cells.")
+    return tables
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        k = seen.get(n, 0)
+        out.append(n if k == 0 else f"{n}.{k}")
+        seen[n] = k + 1
+    return out
+
+
+def read_zip(path: Path, *, encoding: str | None = None) -> list[RawTable]:
+    """Every delimited text member of a ZIP archive (CamCOPS: ``ors.tsv`` and ``srs.tsv``)."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise LoadError(f"The file {path.name} is not a readable ZIP archive.") from None
+    tables = []
+    with zf:
+        for member in sorted(zf.namelist()):
+            if member.endswith("/") or Path(member).suffix.lower() not in TEXT_SUFFIXES:
+                continue
+            data = zf.read(member)
+            if not data.strip():
+                continue
+            tables.append(read_text(member, data, name=f"{path.name}:{member}",
+                                    encoding=encoding, table=Path(member).stem.lower()))
+    if not tables:
+        raise LoadError(f"The archive {path.name} holds no CSV or TSV file with data.")
+    return tables
+
+
+def read_sqlite(path: Path) -> list[RawTable]:
+    """Every table of an SQLite database (CamCOPS dumps: tables ``ors`` and ``srs``)."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        names = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+    except sqlite3.DatabaseError as exc:
+        raise LoadError(f"The file {path.name} is not a readable SQLite database ({exc}).") from None
+    tables = []
+    try:
+        for tname in names:
+            frame = pd.read_sql_query(f'SELECT * FROM "{tname}"', con)
+            if frame.empty:
+                continue
+            tables.append(_tidy(RawTable(f"{path.name}:{tname}", frame,
+                                         np.arange(len(frame)) + 1,
+                                         {"format": "sqlite", "table": tname}, tname.lower())))
+    finally:
+        con.close()
+    if not tables:
+        raise LoadError(f"The database {path.name} holds no table with rows.")
+    return tables
+
+
+def read_any(item, *, index: int = 0, sheet: str | None = None,
+             encoding: str | None = None) -> list[RawTable]:
+    """Read one input (path or DataFrame) into one or more raw tables."""
+    if isinstance(item, pd.DataFrame):
+        frame = item.reset_index(drop=True).copy()
+        return [_tidy(RawTable(f"<DataFrame {index + 1}>", frame, np.arange(len(frame)) + 1,
+                               {"format": "dataframe"}))]
+    path = Path(item)
+    suffix = path.suffix.lower()
+    try:
+        if path.stat().st_size == 0:
+            raise LoadError(f"The file {path.name} is empty (0 bytes).")
+        if suffix in EXCEL_SUFFIXES:
+            return read_excel(path, sheet=sheet)
+        if suffix == ".zip":
+            return read_zip(path, encoding=encoding)
+        if suffix in SQLITE_SUFFIXES:
+            return read_sqlite(path)
+        if suffix in PARQUET_SUFFIXES:
+            try:
+                frame = pd.read_parquet(path)
+            except Exception as exc:  # pyarrow raises several types for a broken file
+                raise LoadError(f"The file {path.name} is not a readable Parquet file "
+                                f"({exc}).") from None
+            return [_tidy(RawTable(path.name, frame, np.arange(len(frame)) + 1,
+                                   {"format": "parquet"}))]
+        return [read_text(path, encoding=encoding)]
+    except PermissionError:
+        raise LoadError(f"The file {path} cannot be read: permission denied.") from None
+    except IsADirectoryError:
+        raise LoadError(f"{path} is a folder, not a file.") from None

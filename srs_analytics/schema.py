@@ -1,0 +1,140 @@
+"""The canonical table: one row per administration (one measure, one rater, one session).
+
+This is the only input the analyses accept. :func:`srs_analytics.load` produces it from
+any supported export and validates it against :data:`CANONICAL_SCHEMA` once, at the
+boundary. The columns are described in ``../shared/DOMAIN.md`` section 2.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .instruments import AGE_GROUPS, INSTRUMENTS
+
+__all__ = ["CANONICAL_COLUMNS", "CANONICAL_SCHEMA", "COLUMN_DOCS", "ITEM_COLUMNS",
+           "SENSITIVE_COLUMNS", "empty_canonical"]
+
+ITEM_COLUMNS = ["item_1", "item_2", "item_3", "item_4"]
+
+#: One line per canonical column: what it holds. Shown in the README and ``--help``.
+COLUMN_DOCS: dict[str, str] = {
+    "client_id": "The person the rating is about (text).",
+    "episode_id": "One episode of care; a couple or family shares one. Defaults to client_id.",
+    "clinician_id": "Who saw the client; missing when unknown.",
+    "site": "Service location; missing when unknown.",
+    "session_date": "Date of the session; missing when only the number is known.",
+    "session_number": "1-based session number within the episode; derived from date order "
+    "within the episode when the source has none (the ORS and SRS of one date share it).",
+    "measure": "ORS, CORS, YCORS, SRS, CSRS, GSRS or CGSRS.",
+    "rater": "'self', or the collateral rater's role (parent, teacher, partner, other...).",
+    "item_1": "First item, 0-10 (ORS family: individual; SRS family: relationship).",
+    "item_2": "Second item, 0-10 (interpersonal; goals and topics).",
+    "item_3": "Third item, 0-10 (social; approach or method).",
+    "item_4": "Fourth item, 0-10 (overall; overall). Items are missing for totals-only sources.",
+    "total": "Total score 0-40 (YCORS: 1-4); the sum of the items when all four are present.",
+    "items_imputed": "True when the items were not rated but back-filled from a total "
+    "(OpenFIT stores a total-only score as four equal items = total / 4).",
+    "age_group": "young_child, child, adolescent or adult, where known.",
+    "group_id": "The therapy group, for group measures (GSRS, CGSRS).",
+    "format": "paper, digital or verbal administration, where known.",
+    "setting": "in_person or telehealth, where known.",
+    "episode_status": "open, closed_planned or closed_unplanned, where known.",
+    "comment": "Free-text comment. Sensitive: may identify the client; never exported "
+    "in de-identified data.",
+    "source_file": "The file the row came from ('archive.zip:member.tsv' for archive "
+    "members; '<DataFrame n>' for an in-memory table).",
+    "source_row": "The row a person sees when opening that file: header line = 1 in a text "
+    "file, the spreadsheet's own row number in a workbook, 1-based position otherwise.",
+}
+
+CANONICAL_COLUMNS = list(COLUMN_DOCS)
+SENSITIVE_COLUMNS = ["comment"]
+
+_STRING = ["client_id", "episode_id", "clinician_id", "site", "measure", "rater",
+           "age_group", "group_id", "format", "setting", "episode_status", "comment",
+           "source_file"]
+_FLOAT = [*ITEM_COLUMNS, "total"]
+
+
+def _col(dtype, *checks, nullable=True, name=None):
+    return pa.Column(dtype, list(checks), nullable=nullable, description=COLUMN_DOCS[name],
+                     metadata={"sensitive": name in SENSITIVE_COLUMNS})
+
+
+def _build_schema() -> pa.DataFrameSchema:
+    isin = pa.Check.isin
+    cols = {
+        "client_id": _col(str, pa.Check.str_length(min_value=1), nullable=False, name="client_id"),
+        "episode_id": _col(str, pa.Check.str_length(min_value=1), nullable=False,
+                           name="episode_id"),
+        "clinician_id": _col(str, name="clinician_id"),
+        "site": _col(str, name="site"),
+        "session_date": _col("datetime64[ns]", name="session_date"),
+        "session_number": _col("Int64", pa.Check.ge(1), name="session_number"),
+        "measure": _col(str, isin(list(INSTRUMENTS)), nullable=False, name="measure"),
+        "rater": _col(str, pa.Check.str_length(min_value=1), nullable=False, name="rater"),
+        **{c: _col(float, pa.Check.in_range(0, 10), name=c) for c in ITEM_COLUMNS},
+        "total": _col(float, pa.Check.in_range(0, 40), nullable=False, name="total"),
+        "items_imputed": _col(bool, nullable=False, name="items_imputed"),
+        "age_group": _col(str, isin(list(AGE_GROUPS)), name="age_group"),
+        "group_id": _col(str, name="group_id"),
+        "format": _col(str, isin(["paper", "digital", "verbal"]), name="format"),
+        "setting": _col(str, isin(["in_person", "telehealth"]), name="setting"),
+        "episode_status": _col(str, isin(["open", "closed_planned", "closed_unplanned"]),
+                               name="episode_status"),
+        "comment": _col(str, name="comment"),
+        "source_file": _col(str, name="source_file"),
+        "source_row": _col("Int64", name="source_row"),
+    }
+    return pa.DataFrameSchema(
+        cols,
+        checks=[
+            pa.Check(lambda d: d["session_date"].notna() | d["session_number"].notna(),
+                     error="session_date or session_number must be known"),
+        ],
+        strict=False,
+        ordered=False,
+        name="canonical",
+        description="One row per administration: one measure, one rater, one session.",
+    )
+
+
+#: The pandera schema of the canonical table. ``strict=False``: identifying columns kept
+#: with ``keep_identifying=True`` may follow the canonical ones.
+CANONICAL_SCHEMA = _build_schema()
+
+
+def empty_canonical() -> pd.DataFrame:
+    """An empty canonical table with the right column order and dtypes.
+
+    Examples
+    --------
+    >>> list(empty_canonical().columns[:4])
+    ['client_id', 'episode_id', 'clinician_id', 'site']
+    """
+    return coerce_canonical(pd.DataFrame({c: [] for c in CANONICAL_COLUMNS}))
+
+
+def coerce_canonical(df: pd.DataFrame) -> pd.DataFrame:
+    """Give the canonical columns their dtypes and order, adding missing optional ones."""
+    out = {}
+    n = len(df)
+    for c in CANONICAL_COLUMNS:
+        s = df[c] if c in df.columns else pd.Series([None] * n, index=df.index, dtype=object)
+        if c in _STRING:
+            s = s.astype("str")
+        elif c in _FLOAT:
+            s = pd.to_numeric(s, errors="coerce").astype("float64")
+        elif c == "session_date":
+            s = pd.to_datetime(s, errors="coerce").astype("datetime64[ns]")
+        elif c in ("session_number", "source_row"):
+            s = pd.to_numeric(s, errors="coerce").round().astype("Int64")
+        elif c == "items_imputed":
+            s = s.fillna(False).astype(bool)
+        out[c] = s
+    extra = [c for c in df.columns if c not in COLUMN_DOCS]
+    res = pd.DataFrame(out, index=df.index)
+    for c in extra:
+        res[c] = df[c]
+    return res.reset_index(drop=True)

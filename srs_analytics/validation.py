@@ -1,0 +1,427 @@
+"""The boundary rules: parse cells, check every administration, give each rejection a reason.
+
+The rules are those of ``../shared/DOMAIN.md`` section 2: a partial set of items is not
+prorated; 0 is a real score; a reported total that disagrees with its items beyond rounding
+is an error; a value outside its range is an error. Every check is vectorised over the
+whole table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .instruments import INSTRUMENTS, Instrument
+from .readers import LoadError
+from .schema import ITEM_COLUMNS
+
+#: Reason codes of rejected rows, in the order they are checked, with what they mean.
+REASONS: dict[str, str] = {
+    "missing_client_id": "no client identifier",
+    "unknown_measure": "the measure is not one of ORS, CORS, YCORS, SRS, CSRS, GSRS, CGSRS",
+    "no_scores": "neither items nor a total, and not marked as skipped",
+    "non_numeric_score": "a score cell holds something that is not a number",
+    "out_of_range": "an item or total outside the measure's range",
+    "partial_items": "some but not all four items (partial sets are never prorated)",
+    "total_mismatch": "the reported total disagrees with the sum of the items beyond rounding",
+    "invalid_date": "a session date that cannot be read as a date",
+    "invalid_session_number": "a session number that is not a whole number of 1 or more",
+    "missing_session": "neither a session date nor a session number",
+    "invalid_skip_flag": "a skip flag that is neither yes/no nor 1/0",
+}
+
+_MEASURE_NAMES = {
+    "ors": "ORS", "outcomeratingscale": "ORS", "cors": "CORS", "childors": "CORS",
+    "childoutcomeratingscale": "CORS", "ycors": "YCORS", "youngchildoutcomeratingscale": "YCORS",
+    "srs": "SRS", "sessionratingscale": "SRS", "csrs": "CSRS", "childsrs": "CSRS",
+    "childsessionratingscale": "CSRS", "gsrs": "GSRS", "groupsrs": "GSRS",
+    "groupsessionratingscale": "GSRS", "cgsrs": "CGSRS", "childgroupsessionratingscale": "CGSRS",
+}
+_RATER = {"self": "self", "client": "self", "patient": "self", "0": "self", "s": "self",
+          "selfrated": "self", "own": "self", "1": "other", "mother": "parent",
+          "father": "parent", "carer": "parent", "caregiver": "parent", "guardian": "parent"}
+_AGE = {"adult": "adult", "adults": "adult", "a": "adult", "adolescent": "adolescent",
+        "adolescents": "adolescent", "youth": "adolescent", "teen": "adolescent",
+        "teenager": "adolescent", "child": "child", "children": "child", "c": "child",
+        "youngchild": "young_child", "youngchildren": "young_child", "infant": "young_child",
+        "preschool": "young_child"}
+_FORMAT = {"paper": "paper", "pen": "paper", "digital": "digital", "tablet": "digital",
+           "online": "digital", "app": "digital", "electronic": "digital", "web": "digital",
+           "verbal": "verbal", "oral": "verbal", "spoken": "verbal", "phone": "verbal"}
+_SETTING = {"inperson": "in_person", "facetoface": "in_person", "office": "in_person",
+            "f2f": "in_person", "telehealth": "telehealth", "video": "telehealth",
+            "online": "telehealth", "remote": "telehealth", "telephone": "telehealth",
+            "virtual": "telehealth"}
+_STATUS = {"open": "open", "active": "open", "ongoing": "open",
+           "closedplanned": "closed_planned", "planned": "closed_planned",
+           "completed": "closed_planned", "closedunplanned": "closed_unplanned",
+           "unplanned": "closed_unplanned", "dropout": "closed_unplanned",
+           "droppedout": "closed_unplanned"}
+_YES = {"y", "yes", "1", "true", "t", "skip", "skipped", "ja", "j", "oui", "si", "x"}
+_NO = {"n", "no", "0", "false", "f", "nein", "non", ""}
+_DMY = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    """What the loader needs to know beyond the files; every field can be overridden.
+
+    Attributes
+    ----------
+    dayfirst : bool or None
+        Day-first dates (``03/04/2026`` is 3 April). ``None`` detects it from the data and
+        refuses to guess when no date tells.
+    item_scale : {"points", "mm", None}
+        Items scored 0-10 or in millimetres 0-100; ``None`` detects it per table (mm when
+        most items are above 10).
+    total_tolerance : float
+        Largest difference between a reported total and the sum of its items still taken
+        as rounding (0.5: a total rounded to a whole number).
+    instruments : mapping
+        The measures and their ranges (:data:`srs_analytics.instruments.INSTRUMENTS`).
+    """
+
+    dayfirst: bool | None = None
+    item_scale: str | None = None
+    total_tolerance: float = 0.5
+    instruments: Mapping[str, Instrument] = field(default_factory=lambda: INSTRUMENTS)
+
+
+def _per_value(s: pd.Series, func) -> pd.Series:
+    """Apply a text function to each distinct value once (IDs and categories repeat)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    mapped = func(pd.Series(uniques, dtype="str")).to_numpy(dtype=object, na_value=None)
+    taken = np.append(mapped, None)[codes] if len(mapped) else np.full(len(s), None)
+    return pd.Series(taken, index=s.index, dtype="str")
+
+
+def _key(s: pd.Series) -> pd.Series:
+    """Normalised text of each cell, for matching category values."""
+    return _per_value(s, lambda u: u.str.lower().str.replace(r"[^0-9a-z]", "", regex=True))
+
+
+def _text(s: pd.Series) -> pd.Series:
+    """Cells as stripped text; blanks become missing; whole floats lose their '.0'."""
+    if pd.api.types.is_float_dtype(s.dtype):
+        whole = s.notna() & (s % 1 == 0)
+        out = s.astype("str")
+        return out.where(~whole, s.where(whole).astype("Int64").astype("str"))
+    return _per_value(s, lambda u: u.str.strip().replace("", None))
+
+
+def categorize(s: pd.Series, table: Mapping[str, str], keep_unknown: bool = False) -> pd.Series:
+    """Map free-text category values to canonical ones; unknown values become missing."""
+    def one(u):
+        k = u.str.lower().str.replace(r"[^0-9a-z]", "", regex=True)
+        out = k.map(dict(table))
+        if keep_unknown:
+            out = out.fillna(u.str.strip().str.lower().str.replace(r"\s+", "_", regex=True)
+                             .replace("", None))
+        return out
+    return _per_value(s, one)
+
+
+def parse_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers from cells, accepting decimal commas; returns (values, not-a-number mask)."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        s = s.astype(float)
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return s.astype("float64"), pd.Series(False, index=s.index)
+    txt = _text(s)
+    vals = pd.to_numeric(txt.str.replace(",", ".", regex=False), errors="coerce")
+    vals = vals.astype("float64")
+    bad = txt.notna() & vals.isna()
+    return vals, bad
+
+
+def parse_skip(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Skip flags in either style (Y/N or 1/0); returns (skipped, invalid flag)."""
+    k = _key(s).fillna("")
+    yes, no = k.isin(_YES), k.isin(_NO) | s.isna()
+    return yes, ~(yes | no)
+
+
+def parse_dates(s: pd.Series, *, dayfirst: bool | None, where: str) -> tuple[pd.Series, str]:
+    """Dates from text, date cells or Excel serial numbers.
+
+    Day-first or month-first order is read from the data: a first part above 12 means
+    day-first, a second part above 12 month-first. When no date tells and ``dayfirst`` is
+    not given, this raises :class:`LoadError` rather than guess.
+
+    Returns the dates (normalised to midnight, ``NaT`` where unreadable) and a description
+    of what was found.
+    """
+    n = len(s)
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    if n == 0 or s.isna().all():
+        return out, "none"
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return s.dt.tz_localize(None).dt.normalize().astype("datetime64[ns]") if getattr(
+            s.dt, "tz", None) else s.dt.normalize().astype("datetime64[ns]"), "date cells"
+    found = []
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return _excel_serial(s), "Excel serial numbers"
+    obj = s.astype(object)
+    is_dt = obj.map(lambda v: hasattr(v, "year") and hasattr(v, "month"), na_action="ignore")
+    is_dt = is_dt.fillna(False).astype(bool)
+    if is_dt.any():
+        out[is_dt] = pd.to_datetime(obj[is_dt], errors="coerce").dt.normalize()
+        found.append("date cells")
+    txt = _text(s.where(~is_dt).astype("str"))
+    left = txt.notna()
+    if left.any():
+        iso = pd.to_datetime(txt[left], format="ISO8601", errors="coerce")
+        iso = iso.where(txt[left].str.match(r"^\d{4}-\d{1,2}-\d{1,2}"))
+        ok = iso.notna()
+        if ok.any():
+            out[iso.index[ok]] = iso[ok].dt.tz_localize(None).dt.normalize() if iso.dt.tz \
+                else iso[ok].dt.normalize()
+            found.append("ISO (yyyy-mm-dd)")
+        left = left & out.isna()
+    if left.any():
+        serial = pd.to_numeric(txt[left], errors="coerce")
+        serial = serial[serial.between(1, 2958465)]
+        if len(serial):
+            out[serial.index] = _excel_serial(serial)
+            found.append("Excel serial numbers")
+            left = left & out.isna()
+    if left.any():
+        parts = txt[left].str.extract(_DMY).dropna()
+        if len(parts):
+            a, b, y = (parts[i].astype(int) for i in range(3))
+            order = _date_order(a, b, dayfirst, where)
+            day, month = (a, b) if order == "day-first" else (b, a)
+            year = y.where(y >= 100, np.where(y < 70, 2000 + y, 1900 + y))
+            out[parts.index] = pd.to_datetime(
+                pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce")
+            found.append(order)
+            left = left & out.isna()
+    if left.any():  # month names ("3 Apr 2026"): unambiguous
+        named = txt[left][txt[left].str.contains("[A-Za-z]{3}", regex=True)]
+        if len(named):
+            parsed = pd.to_datetime(named, format="mixed", errors="coerce",
+                                    dayfirst=bool(dayfirst))
+            out[named.index] = parsed.dt.normalize()
+            if parsed.notna().any():
+                found.append("month names")
+    return out, ", ".join(found) or "unreadable"
+
+
+def _excel_serial(s: pd.Series) -> pd.Series:
+    v = pd.to_numeric(s, errors="coerce")
+    v = v.where(v.between(1, 2958465))
+    return (pd.Timestamp("1899-12-30") + pd.to_timedelta(v.round(), unit="D")).astype(
+        "datetime64[ns]")
+
+
+def _date_order(a: pd.Series, b: pd.Series, dayfirst: bool | None, where: str) -> str:
+    if dayfirst is not None:
+        return "day-first" if dayfirst else "month-first"
+    first, second = bool((a > 12).any()), bool((b > 12).any())
+    if first and not second:
+        return "day-first"
+    if second and not first:
+        return "month-first"
+    example = f"{a.iloc[0]:02d}/{b.iloc[0]:02d}"
+    if first and second:
+        raise LoadError(
+            f"The dates in {where} mix day-first and month-first order (some have a first "
+            "part above 12, others a second part above 12). Fix the file, or say which "
+            "order is right with dayfirst=True or dayfirst=False (--dayfirst / --monthfirst "
+            "on the command line); rows that do not fit will be rejected.")
+    raise LoadError(
+        f"The dates in {where} could be day-first or month-first: no date has a part above "
+        f"12 (e.g. {example}), so the order cannot be read from the data and will not be "
+        "guessed. Say which it is with dayfirst=True (3 April for 03/04) or dayfirst=False "
+        "(March 4); on the command line, --dayfirst or --monthfirst.")
+
+
+def detect_item_scale(items: pd.DataFrame, setting: str | None) -> str:
+    """'mm' when most item values are above 10 (a 0-100 line), else 'points'."""
+    if setting is not None:
+        if setting not in ("points", "mm"):
+            raise LoadError(f"item_scale must be 'points' (0-10) or 'mm' (0-100), got "
+                            f"{setting!r}.")
+        return setting
+    vals = items.to_numpy(dtype="float64", na_value=np.nan).ravel()
+    vals = vals[~np.isnan(vals)]
+    if len(vals) and (vals > 10).mean() > 0.5:
+        return "mm"
+    return "points"
+
+
+def check_block(block: pd.DataFrame, measure: pd.Series, colnames: Mapping[str, str],
+                settings: LoadSettings, *, where: str, imputable: bool = False,
+                ) -> tuple[pd.DataFrame, dict]:
+    """Apply the boundary rules to one table of administrations.
+
+    Parameters
+    ----------
+    block : DataFrame
+        Raw cells under canonical names (``client_id``, ``item_1`` ... ``total``,
+        ``session_date`` ...), plus an optional boolean ``skip``.
+    measure : Series
+        The measure of each row, as written (``"ORS"``, ``"session rating scale"``...).
+    colnames : mapping
+        Canonical name -> the column name in the file, used in messages.
+    settings : LoadSettings
+    where : str
+        The file (and sheet or member), used in messages.
+    imputable : bool
+        Mark four equal items as ``items_imputed`` (OpenFIT stores a total-only score as
+        total / 4 in each item).
+
+    Returns
+    -------
+    DataFrame
+        Parsed canonical columns plus ``status`` (``loaded`` / ``rejected`` / ``skipped``),
+        ``reason`` and ``message``.
+    dict
+        What was detected: ``date_order``, ``item_scale``.
+    """
+    idx = block.index
+    out = pd.DataFrame(index=idx)
+    reason = pd.Series(None, index=idx, dtype="object")
+    message = pd.Series(None, index=idx, dtype="object")
+
+    def reject(mask, code, text):
+        """Give rows not yet rejected this reason; ``text`` builds messages for them only."""
+        mask = pd.Series(mask, index=idx).fillna(False).astype(bool) & reason.isna()
+        if mask.any():
+            reason[mask] = code
+            message[mask] = text(mask) if callable(text) else text
+
+    def col(name):
+        return block[name] if name in block else pd.Series(None, index=idx, dtype="object")
+
+    def label(name):
+        orig = colnames.get(name, name)
+        return name if orig == name else f"{name} ({orig})"
+
+    # identifiers and descriptive columns
+    out["client_id"] = _text(col("client_id"))
+    out["episode_id"] = _text(col("episode_id")).fillna(out["client_id"])
+    for c in ("clinician_id", "site", "group_id", "comment"):
+        out[c] = _text(col(c))
+    out["rater"] = categorize(col("rater"), _RATER, keep_unknown=True).fillna("self")
+    meas = categorize(measure, _MEASURE_NAMES)
+    out["measure"] = meas
+    child_default = meas.map({"CORS": "child", "CSRS": "child", "CGSRS": "child",
+                              "YCORS": "young_child"})
+    out["age_group"] = categorize(col("age_group"), _AGE).fillna(child_default).astype("str")
+    out["format"] = categorize(col("format"), _FORMAT)
+    out["setting"] = categorize(col("setting"), _SETTING)
+    out["episode_status"] = categorize(col("episode_status"), _STATUS)
+
+    if "skip" in block:
+        skipped, bad_skip = parse_skip(block["skip"])
+    else:
+        skipped = bad_skip = pd.Series(False, index=idx)
+
+    # scores
+    nums, bad = {}, {}
+    for c in [*ITEM_COLUMNS, "total"]:
+        nums[c], bad[c] = parse_numbers(col(c))
+    nonnum = pd.concat(bad, axis=1).any(axis=1)
+    items = pd.DataFrame({c: nums[c] for c in ITEM_COLUMNS}, index=idx)
+    scale = detect_item_scale(items, settings.item_scale)
+    total = nums["total"]
+    if scale == "mm":
+        items, total = items / 10.0, total / 10.0
+    inst = settings.instruments
+    n_expected = meas.map({k: v.n_items for k, v in inst.items()})
+    single = n_expected.eq(0)
+    if single.any():  # a one-rating measure (YCORS): its rating is the total
+        total = total.fillna(items["item_1"].where(single))
+        items = items.where(~single.to_numpy()[:, None])
+    n_items = items.notna().sum(axis=1)
+    has_score = (n_items > 0) | total.notna() | nonnum
+
+    reject(out["client_id"].isna(), "missing_client_id",
+           f"No client identifier ({label('client_id')} is empty).")
+    reject(bad_skip, "invalid_skip_flag",
+           lambda m: "Skip flag '" + _text(col("skip"))[m].fillna("") + "' is neither yes/no "
+           "nor 1/0.")
+    reject(skipped, "_skipped", "")
+    reject(meas.isna(), "unknown_measure",
+           lambda m: "Measure '" + _text(measure)[m].fillna("(empty)") + "' is not one of "
+           + ", ".join(inst) + ".")
+    reject(~has_score, "no_scores",
+           "The row holds no items and no total, and is not marked as skipped.")
+
+    def not_numbers(m):
+        text = pd.Series("", index=idx[m], dtype="str")
+        for c, b in bad.items():
+            b = b[m]
+            text = text.where(~b, text + label(c) + " = '" + _text(col(c))[m].fillna("") + "' ")
+        return "Not a number: " + text.str.strip() + "."
+    reject(nonnum, "non_numeric_score", not_numbers)
+
+    lo_item = meas.map({k: v.item_range[0] for k, v in inst.items()})
+    hi_item = meas.map({k: v.item_range[1] for k, v in inst.items()})
+    lo_tot = meas.map({k: v.total_range[0] for k, v in inst.items()})
+    hi_tot = meas.map({k: v.total_range[1] for k, v in inst.items()})
+    off = {c: items[c].notna() & ((items[c] < lo_item) | (items[c] > hi_item))
+           for c in ITEM_COLUMNS}
+    off["total"] = total.notna() & ((total < lo_tot) | (total > hi_tot))
+    values = {**{c: items[c] for c in ITEM_COLUMNS}, "total": total}
+
+    def out_of_range(m):
+        text = pd.Series("", index=idx[m], dtype="str")
+        for c, o in off.items():
+            lo, hi = (lo_item, hi_item) if c != "total" else (lo_tot, hi_tot)
+            text = text.where(~o[m], text + label(c) + " = " + _fmt(values[c][m]) + " (range "
+                              + _fmt(lo[m]) + "-" + _fmt(hi[m]) + "); ")
+        note = " Items were read as millimetres (0-100) and divided by 10." if scale == "mm" \
+            else ""
+        return "Outside the range of " + meas[m] + ": " + text.str.rstrip("; ") + "." + note
+    reject(pd.concat(off, axis=1).any(axis=1), "out_of_range", out_of_range)
+    reject((n_items > 0) & (n_items < 4), "partial_items",
+           lambda m: "Only " + n_items[m].astype(str) + " of 4 items present; partial sets "
+           "are never prorated.")
+    item_sum = items.sum(axis=1, min_count=4)
+    mismatch = item_sum.notna() & total.notna() & (
+        (item_sum - total).abs() > settings.total_tolerance + 1e-9)
+    reject(mismatch, "total_mismatch",
+           lambda m: "Reported " + label("total") + " " + _fmt(total[m])
+           + " but the items add up to " + _fmt(item_sum[m]) + ".")
+
+    # session
+    dates, date_order = parse_dates(col("session_date"), dayfirst=settings.dayfirst,
+                                    where=where)
+    raw_date = _text(col("session_date").astype("str"))
+    reject(raw_date.notna() & dates.isna(), "invalid_date",
+           lambda m: label("session_date") + " '" + raw_date[m] + "' is not a readable date.")
+    snum, snum_bad = parse_numbers(col("session_number"))
+    snum_bad = snum_bad | (snum.notna() & ((snum < 1) | (snum % 1 != 0)))
+    reject(snum_bad, "invalid_session_number",
+           lambda m: label("session_number") + " '" + _text(col("session_number"))[m].fillna("")
+           + "' is not a whole number of 1 or more.")
+    reject(dates.isna() & snum.isna(), "missing_session",
+           "Neither a session date nor a session number.")
+
+    for c in ITEM_COLUMNS:
+        out[c] = items[c]
+    out["total"] = total.fillna(item_sum)
+    out["items_imputed"] = False
+    if imputable:
+        out["items_imputed"] = (n_items == 4) & items.max(axis=1).eq(items.min(axis=1))
+    out["session_date"] = dates
+    out["session_number"] = snum.where(~snum_bad)
+    status = pd.Series("loaded", index=idx, dtype="object")
+    status[reason.notna()] = "rejected"
+    status[reason.eq("_skipped")] = "skipped"
+    reason[reason.eq("_skipped")] = None
+    out["status"] = status
+    out["reason"] = reason
+    out["message"] = message
+    return out, {"date_order": date_order, "item_scale": scale}
+
+
+def _fmt(v: pd.Series) -> pd.Series:
+    """Numbers as short text: 36, 7.5, 11.25."""
+    return v.map(lambda x: "" if pd.isna(x) else f"{x:g}").astype("str")
