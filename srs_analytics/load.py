@@ -222,7 +222,7 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
         columns=["status", "reason", "message", "source_file", "source_row", "_table", "_pos"])
     ok = every[every["status"].eq("loaded")]
     data, dups, confl = _resolve(ok, conflicts)
-    data = _number_sessions(data)
+    data = _number_sessions(data, every)
     unresolved = int((data["session_number"].isna() & data["session_date"].notna()).sum())
 
     status = every["status"].copy()
@@ -265,20 +265,26 @@ def _resolve(ok: pd.DataFrame, policy: str):
     return data.sort_index(), dups, confl
 
 
-def _number_sessions(data: pd.DataFrame) -> pd.DataFrame:
+def _number_sessions(data: pd.DataFrame, every: pd.DataFrame) -> pd.DataFrame:
     """Derive session numbers from date order within the episode where the source has none.
 
     All administrations of one episode on one date share a number (the ORS and SRS of a
-    session; the members of a couple). Episodes with some numbers given keep them, and rows
-    without one take the number of another row of the same episode and date.
+    session; the members of a couple). The order counts every dated administration read,
+    rejected ones included, so a session whose scores were rejected still has its place.
+    Episodes with some numbers given keep them, and rows without one take the number of
+    another row of the same episode and date.
     """
     if data.empty:
         return data
     data = data.copy()
     num = data["session_number"]
     has_any = num.notna().groupby(data["episode_id"]).transform("any")
-    rank = data.groupby("episode_id")["session_date"].rank(method="dense")
-    data["session_number"] = num.where(has_any, rank)
+    pairs = every.loc[every["session_date"].notna(), ["episode_id", "session_date"]]
+    pairs = pairs.drop_duplicates()
+    pairs = pairs.assign(_n=pairs.groupby("episode_id")["session_date"].rank(method="dense"))
+    rank = data[["episode_id", "session_date"]].merge(pairs, how="left", on=["episode_id",
+                                                                            "session_date"])
+    data["session_number"] = num.where(has_any, rank["_n"].to_numpy())
     same_day = data.groupby(["episode_id", "session_date"])["session_number"].transform("first")
     data["session_number"] = data["session_number"].fillna(same_day)
     return data

@@ -1,0 +1,192 @@
+"""The ``srs-analytics`` command line.
+
+Bad input (a missing, unreadable or empty file, no recognisable columns, a wrong option)
+prints a one-paragraph message and exits non-zero; it never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+from .readers import LoadError
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
+OUTPUT_SUFFIXES = (".csv", ".tsv", ".parquet", ".xlsx")
+
+
+def _load_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="files, folders or glob patterns, read in the order given")
+    p.add_argument("--source", choices=["canonical", "wide", "openfit", "camcops", "mhsds"],
+                   help="the source format (detected from the header when not given)")
+    p.add_argument("--mapping", metavar="FILE", help="a JSON or YAML column mapping")
+    order = p.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True,
+                       help="dates are day-first (03/04/2026 is 3 April)")
+    order.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False,
+                       help="dates are month-first (03/04/2026 is March 4)")
+    p.add_argument("--item-scale", choices=["points", "mm"],
+                   help="items scored 0-10 (points) or 0-100 (mm); detected when not given")
+    p.add_argument("--encoding", help="text encoding (detected when not given)")
+    p.add_argument("--keep-last", action="store_true",
+                   help="for conflicting versions of an administration, load the version "
+                   "from the file given last (default: hold both back)")
+    p.add_argument("--keep-identifying", action="store_true",
+                   help="keep columns that identify people (dropped by default)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="srs-analytics",
+        description="Load, validate and analyse SRS/ORS (PCOMS) feedback data.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("validate", help="check exports and summarise what would load")
+    _load_options(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--rejected-out", metavar="FILE",
+                   help="write the rejected rows (with reasons and raw values) as CSV")
+
+    p = sub.add_parser("convert", help="write the canonical table")
+    _load_options(p)
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="output file: .csv, .tsv, .parquet or .xlsx")
+
+    p = sub.add_parser("simulate", help="make a synthetic caseload")
+    p.add_argument("--clients", type=int, default=300, help="number of clients (default 300)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="output file: .csv, .tsv, .parquet or .xlsx")
+
+    p = sub.add_parser("demo", help="run the main job on the bundled synthetic sample data")
+    p.add_argument("--data", default=str(SAMPLE_DIR), help="the sample folder")
+    p.add_argument("-o", "--output-dir", default="out", help="where to write (default ./out)")
+    return parser
+
+
+def _load(args):
+    from .load import load
+
+    return load(args.paths, source=args.source, mapping=args.mapping, dayfirst=args.dayfirst,
+                item_scale=args.item_scale, encoding=args.encoding,
+                keep_identifying=args.keep_identifying,
+                conflicts="last" if args.keep_last else "hold")
+
+
+def _check_output(path: str) -> Path:
+    out = Path(path)
+    if out.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise LoadError(f"The output file {path} must end in one of "
+                        f"{', '.join(OUTPUT_SUFFIXES)}.")
+    if out.parent and not out.parent.exists():
+        raise LoadError(f"The folder {out.parent} for the output does not exist.")
+    return out
+
+
+def _json_report(res) -> dict:
+    r = dict(res.report)
+    return json.loads(json.dumps(r, default=str))
+
+
+def cmd_validate(args) -> int:
+    if args.rejected_out:
+        out = Path(args.rejected_out)
+        if not out.parent.exists():
+            raise LoadError(f"The folder {out.parent} for --rejected-out does not exist.")
+    res = _load(args)
+    if args.rejected_out:
+        res.rejected.to_csv(args.rejected_out, index=False)
+    if args.json:
+        print(json.dumps(_json_report(res), indent=2, ensure_ascii=False))
+    else:
+        print(res.to_text())
+        if args.rejected_out:
+            print(f"\nRejected rows written to {args.rejected_out}")
+    return 0
+
+
+def cmd_convert(args) -> int:
+    from .exports import write_canonical
+
+    out = _check_output(args.output)
+    res = _load(args)
+    write_canonical(res.data, out)
+    r = res.report
+    print(f"Wrote {r['loaded']} administrations to {out} ({r['rejected']} rejected, "
+          f"{r['skipped']} skipped, {r['duplicates']} duplicates, {r['conflicts']} "
+          "conflicts; run 'srs-analytics validate' for details).")
+    return 0
+
+
+def cmd_simulate(args) -> int:
+    from .exports import write_canonical
+    from .simulate import simulate
+
+    if args.clients < 1:
+        raise LoadError(f"--clients must be 1 or more; got {args.clients}.")
+    out = _check_output(args.output)
+    data = simulate(args.clients, seed=args.seed)
+    write_canonical(data, out)
+    print(f"Wrote a synthetic caseload of {data['client_id'].nunique()} clients, "
+          f"{len(data)} administrations, to {out} (seed {args.seed}).")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .load import load
+
+    folder = Path(args.data)
+    caseload = folder / "caseload.csv"
+    if not caseload.is_file():
+        raise LoadError(f"The sample caseload {caseload} is missing; run 'make sample'.")
+    outdir = Path(args.output_dir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    res = load(caseload)
+    print("srs-analytics demo: the bundled SYNTHETIC sample caseload\n")
+    print(res.to_text())
+    res.data.to_csv(outdir / "canonical.csv", index=False)
+    (outdir / "validation.json").write_text(json.dumps(_json_report(res), indent=2))
+    messy = folder / "messy_export.csv"
+    if messy.is_file():
+        m = load(messy, dayfirst=True)
+        m.rejected.to_csv(outdir / "messy_rejected.csv", index=False)
+        print(f"\nThe deliberately messy export {messy.name}: {m!r}")
+    print(f"\nOutput written to {outdir.resolve()}/ (canonical.csv, validation.json, "
+          "messy_rejected.csv)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``srs-analytics`` console script."""
+    args = _parser().parse_args(argv)
+    handler = {"validate": cmd_validate, "convert": cmd_convert, "simulate": cmd_simulate,
+               "demo": cmd_demo}[args.command]
+    try:
+        return handler(args)
+    except LoadError as exc:
+        _say(str(exc))
+        return 2
+    except OSError as exc:
+        _say(f"Could not read or write a file: {exc.strerror or exc} "
+             f"({getattr(exc, 'filename', '') or ''}).")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last guard: a message, never a traceback
+        _say(f"Unexpected error ({type(exc).__name__}: {exc}). This is a bug in srs-analytics; "
+             "please report it with the command you ran.")
+        return 1
+
+
+def _say(message: str) -> None:
+    print("srs-analytics: " + textwrap.fill(message, 88, subsequent_indent="  "),
+          file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
