@@ -205,13 +205,11 @@ def _tidy(t: RawTable) -> RawTable:
     unnamed = [c for c in f.columns if (c.startswith("Unnamed:") or c == "" or c == "nan")]
     empty_unnamed = [c for c in unnamed if f[c].isna().all()]
     f = f.drop(columns=empty_unnamed)
-    blank = f.isna().all(axis=1).to_numpy()
-    if len(f.columns):
-        str_cols = [c for c in f.columns if f[c].dtype == object or str(f[c].dtype) == "str"]
-        if str_cols:
-            stripped = f[str_cols].apply(lambda s: s.str.strip().eq("") | s.isna())
-            blank = blank | (stripped.all(axis=1).to_numpy()
-                             & f.drop(columns=str_cols).isna().all(axis=1).to_numpy())
+    text_cols = [c for c in f.columns if f[c].dtype == object or str(f[c].dtype) == "str"]
+    blank_cells = f.isna()
+    for c in text_cols:
+        blank_cells[c] |= f[c].astype("str").str.strip().eq("").fillna(False).to_numpy()
+    blank = blank_cells.all(axis=1).to_numpy() if len(f.columns) else np.ones(len(f), bool)
     t.info["blank_rows"] = int(blank.sum())
     t.info["empty_columns_dropped"] = len(empty_unnamed)
     t.frame = f.loc[~blank].reset_index(drop=True)

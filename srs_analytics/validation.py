@@ -333,11 +333,11 @@ def check_block(block: pd.DataFrame, measure: pd.Series, colnames: Mapping[str, 
     if scale == "mm":
         items, total = items / 10.0, total / 10.0
     inst = settings.instruments
-    n_expected = meas.map({k: v.n_items for k, v in inst.items()})
+    n_expected = meas.map({k: v.n_items for k, v in inst.items()}).astype("float64")
     single = n_expected.eq(0)
     if single.any():  # a one-rating measure (YCORS): its rating is the total
         total = total.fillna(items["item_1"].where(single))
-        items = items.where(~single.to_numpy()[:, None])
+        items = items.where(pd.DataFrame({c: ~single for c in ITEM_COLUMNS}))
     n_items = items.notna().sum(axis=1)
     has_score = (n_items > 0) | total.notna() | nonnum
 
@@ -361,10 +361,12 @@ def check_block(block: pd.DataFrame, measure: pd.Series, colnames: Mapping[str, 
         return "Not a number: " + text.str.strip() + "."
     reject(nonnum, "non_numeric_score", not_numbers)
 
-    lo_item = meas.map({k: v.item_range[0] for k, v in inst.items()})
-    hi_item = meas.map({k: v.item_range[1] for k, v in inst.items()})
-    lo_tot = meas.map({k: v.total_range[0] for k, v in inst.items()})
-    hi_tot = meas.map({k: v.total_range[1] for k, v in inst.items()})
+    def per_measure(value):
+        return meas.map({k: value(v) for k, v in inst.items()}).astype("float64")
+    lo_item = per_measure(lambda v: v.item_range[0])
+    hi_item = per_measure(lambda v: v.item_range[1])
+    lo_tot = per_measure(lambda v: v.total_range[0])
+    hi_tot = per_measure(lambda v: v.total_range[1])
     off = {c: items[c].notna() & ((items[c] < lo_item) | (items[c] > hi_item))
            for c in ITEM_COLUMNS}
     off["total"] = total.notna() & ((total < lo_tot) | (total > hi_tot))

@@ -1,0 +1,48 @@
+"""Shared fixtures. All data here is synthetic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from srs_analytics.schema import coerce_canonical
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(20261127)
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write text (or bytes) to a file in a temporary folder and return its path."""
+
+    def _write(name: str, content, encoding: str = "utf-8"):
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_bytes(content.encode(encoding))
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def small_caseload():
+    """Two clients, three sessions each, ORS and SRS: a tiny synthetic canonical table."""
+    rows = []
+    for c, base in (("C1", 15.0), ("C2", 22.0)):
+        for s in range(1, 4):
+            date = pd.Timestamp("2026-01-05") + pd.Timedelta(weeks=s - 1)
+            ors = [base / 4 + s * 0.5] * 3 + [base / 4 + s * 0.25]
+            srs = [9.0, 9.5, 8.5, 9.0 + s * 0.2]
+            for m, items in (("ORS", ors), ("SRS", srs)):
+                rows.append({"client_id": c, "episode_id": "E" + c, "clinician_id": "T1",
+                             "session_date": date, "session_number": s, "measure": m,
+                             "rater": "self", **{f"item_{i+1}": round(v, 1)
+                                                 for i, v in enumerate(items)}})
+    df = pd.DataFrame(rows)
+    df["total"] = df[["item_1", "item_2", "item_3", "item_4"]].sum(axis=1).round(1)
+    return coerce_canonical(df)
