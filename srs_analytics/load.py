@@ -25,6 +25,7 @@ __all__ = ["LoadResult", "load", "LoadError", "REASONS"]
 ADMINISTRATION_KEY = ["client_id", "episode_id", "measure", "rater", "session_date",
                       "session_number"]
 _SCORES = [*ITEM_COLUMNS, "total"]
+_INTERNAL = ["status", "reason", "message", "_table", "_pos", "_block"]
 REJECTED_COLUMNS = ["source_file", "source_row", "reason", "message", "client_id", "measure",
                     "raw_values"]
 
@@ -203,7 +204,7 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
             if entry["non_data_rows"]:
                 entry["notes"].append(f"{entry['non_data_rows']} {lay.non_data_reason}: "
                                       "not data, not counted.")
-            for block in lay.blocks:
+            for bnum, block in enumerate(lay.blocks):
                 checked, found = check_block(block.frame, block.measure, block.colnames, base,
                                              where=t.name, imputable=block.imputable)
                 for k, v in found.items():
@@ -213,13 +214,18 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
                 checked["source_row"] = t.rows[block.frame.index.to_numpy()]
                 checked["_table"] = tnum
                 checked["_pos"] = block.frame.index.to_numpy()
+                checked["_block"] = bnum
                 parts.append(checked)
             if keep_identifying and lay.identifying:
                 entry["_identifying"] = lay.identifying
             files.append(entry)
 
-    every = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["status", "reason", "message", "source_file", "source_row", "_table", "_pos"])
+    if parts:  # in reading order: file, row, then the measures of a wide row
+        every = pd.concat(parts, ignore_index=True).sort_values(
+            ["_table", "_pos", "_block"], kind="stable", ignore_index=True)
+    else:
+        every = pd.DataFrame(columns=["status", "reason", "message", "source_file",
+                                      "source_row", "_table", "_pos", "_block"])
     ok = every[every["status"].eq("loaded")]
     data, dups, confl = _resolve(ok, conflicts)
     data = _number_sessions(data, every)
@@ -229,8 +235,7 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     status[dups.index] = "duplicate"
     status[confl.index[~confl["kept"].to_numpy()]] = "conflict"
     data = _with_identifying(data, tables, files) if keep_identifying else data
-    canonical = coerce_canonical(data.drop(columns=["status", "reason", "message", "_table",
-                                                    "_pos"], errors="ignore"))
+    canonical = coerce_canonical(data.drop(columns=_INTERNAL, errors="ignore"))
     try:
         CANONICAL_SCHEMA.validate(canonical, lazy=True)
     except Exception as exc:  # pandera's SchemaErrors: a loader bug, said plainly
@@ -239,8 +244,7 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
 
     rejected = _ledger(every[every["status"].eq("rejected")], tables)
     skipped = _ledger(every[every["status"].eq("skipped")], tables)
-    dup_table = coerce_canonical(dups.drop(columns=["status", "reason", "message", "_table",
-                                                    "_pos"], errors="ignore"))
+    dup_table = coerce_canonical(dups.drop(columns=_INTERNAL, errors="ignore"))
     conf_table = _conflict_table(confl)
     report = _report(every, status, canonical, files, conflicts, unresolved)
     return LoadResult(canonical, rejected, skipped, dup_table, conf_table, report)
@@ -323,8 +327,7 @@ def _conflict_table(confl: pd.DataFrame) -> pd.DataFrame:
         out = coerce_canonical(pd.DataFrame())
         return out.assign(conflict_id=pd.Series(dtype="int64"), kept=pd.Series(dtype=bool))
     keep = confl[["conflict_id", "kept"]].reset_index(drop=True)
-    table = coerce_canonical(confl.drop(columns=["status", "reason", "message", "_table", "_pos",
-                                                 "conflict_id", "kept"], errors="ignore"))
+    table = coerce_canonical(confl.drop(columns=[*_INTERNAL, "conflict_id", "kept"], errors="ignore"))
     table[["conflict_id", "kept"]] = keep
     return table.sort_values(["conflict_id", "source_file", "source_row"], kind="stable",
                              ignore_index=True)

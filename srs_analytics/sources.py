@@ -262,7 +262,7 @@ def _wide(t: RawTable, source: str, mapping: dict, common: dict | None = None,
     lay.non_data = _redcap_non_data(t, all_empty)
     if lay.non_data is not None:
         lay.non_data_reason = "rows of a non-repeating REDCap event that hold no scores"
-    data_rows = ~all_empty if lay.non_data is None else ~all_empty | ~lay.non_data
+    data_rows = True if lay.non_data is None else ~lay.non_data
     for i, (block, empty) in enumerate(zip(lay.blocks, blocks_empty)):
         # a row with no scores at all is one administration (rejected as no_scores)
         keep = ~empty | (all_empty & data_rows & (i == 0))
