@@ -153,7 +153,7 @@ def cmd_demo(args) -> int:
     (outdir / "validation.json").write_text(json.dumps(_json_report(res), indent=2))
     messy = folder / "messy_export.csv"
     if messy.is_file():
-        m = load(messy, dayfirst=True)
+        m = load(messy)
         m.rejected.to_csv(outdir / "messy_rejected.csv", index=False)
         print(f"\nThe deliberately messy export {messy.name}: {m!r}")
     print(f"\nOutput written to {outdir.resolve()}/ (canonical.csv, validation.json, "

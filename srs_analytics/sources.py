@@ -44,7 +44,7 @@ _CAMCOPS_ITEMS = {
     "ORS": ["qindividual", "qinterpersonal", "qsocial", "qoverall"],
     "SRS": ["qrelationship", "qgoals", "qapproach", "qoverall"],
 }
-_OPENFIT_MARKS = {"orsq1", "srsq1", "totalors", "totalsrs", "orsskip", "srsskip"}
+_OPENFIT_MARKS = {"orsq1", "srsq1", "totalors", "totalsrs"}
 _OPTIONS = ("item_scale", "dayfirst", "source")
 _CHILD_VERSION = {"ORS": "CORS", "SRS": "CSRS", "GSRS": "CGSRS"}
 
@@ -141,7 +141,7 @@ def detect_source(columns: list[str]) -> str:
         found.append("mhsds")
     if any(c in n for cols in _CAMCOPS_ITEMS.values() for c in cols):
         found.append("camcops")
-    if n & _OPENFIT_MARKS:
+    if n & _OPENFIT_MARKS or (wide and {"caseid", "sessionid"} <= n):
         found.append("openfit")
     elif wide:
         found.append("wide")

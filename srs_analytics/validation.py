@@ -107,7 +107,7 @@ def _key(s: pd.Series) -> pd.Series:
 def _text(s: pd.Series) -> pd.Series:
     """Cells as stripped text; blanks become missing; whole floats lose their '.0'."""
     if pd.api.types.is_float_dtype(s.dtype):
-        whole = s.notna() & (s % 1 == 0)
+        whole = s.notna() & (s % 1 == 0) & (s.abs() < 1e15)
         out = s.astype("str")
         return out.where(~whole, s.where(whole).astype("Int64").astype("str"))
     return _per_value(s, lambda u: u.str.strip().replace("", None))
