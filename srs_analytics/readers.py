@@ -169,20 +169,24 @@ def read_text(path: Path | str, data: bytes | None = None, *, name: str | None =
     decimal = _detect_decimal(head_lines[hidx + 1:], delimiter)
     dtypes = {c: "str" for c in header if not _numeric_column(c)}
     options = dict(sep=delimiter, skiprows=hidx, header=0, skip_blank_lines=False)
-    source = Path(path) if fast else io.StringIO(text)
+
+    def read(dtype):
+        source = Path(path) if fast else io.StringIO(text)
+        return pd.read_csv(source, dtype=dtype, decimal=decimal,
+                           encoding="utf-8-sig" if fast else None, **options)
+
     try:
-        frame = pd.read_csv(source, dtype=dtypes, decimal=decimal,
-                            encoding="utf-8-sig" if fast else None, **options)
-    except pd.errors.ParserError as exc:
+        try:
+            frame = read(dtypes)
+        except pd.errors.EmptyDataError:
+            raise
+        except (ValueError, TypeError):  # a dtype the cells do not fit: read cells as text
+            frame = read(str)
+    except pd.errors.EmptyDataError:
+        raise LoadError(f"The file {name} holds no table: no header row was found.") from None
+    except (pd.errors.ParserError, ValueError, TypeError, UnicodeError) as exc:
         raise LoadError(f"The file {name} is not a well-formed table ({exc}). Check that every "
                         "row has the same number of separators.") from None
-    except (ValueError, TypeError):  # a dtype the cells do not fit: read every cell as text
-        if fast:
-            source = Path(path)
-        else:
-            source.seek(0)
-        frame = pd.read_csv(source, dtype=str, encoding="utf-8-sig" if fast else None,
-                            **options)
     rows = np.arange(len(frame)) + hidx + 2  # header line = hidx + 1 (1-based)
     info = {"format": "text", "encoding": enc, "delimiter": delimiter, "decimal": decimal,
             "header_line": hidx + 1}

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from hypothesis import settings
+
 from srs_analytics.schema import coerce_canonical
+
+# Property tests: deterministic in CI, a longer random search with HYPOTHESIS_PROFILE=deep.
+settings.register_profile("default", max_examples=60)
+settings.register_profile("ci", max_examples=60, derandomize=True)
+settings.register_profile("deep", max_examples=1500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI")
+                                     else "default"))
 
 
 @pytest.fixture

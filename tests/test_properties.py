@@ -41,7 +41,7 @@ def tables(draw):
     return pd.DataFrame({c: draw(st.lists(CELL, min_size=n, max_size=n)) for c in cols})
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables(), st.sampled_from([None, True, False]))
 def test_random_tables_never_crash_and_counts_add_up(frame, dayfirst):
     try:
@@ -52,7 +52,7 @@ def test_random_tables_never_crash_and_counts_add_up(frame, dayfirst):
     _accounted(res)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(CELL.map(lambda v: "" if v is None else str(v)), min_size=0,
                          max_size=8), min_size=0, max_size=10),
        st.sampled_from([",", ";", "\t"]),
@@ -71,7 +71,7 @@ def test_random_text_files_never_crash(tmp_path_factory, rows, sep, encoding):
     _accounted(res)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(deadline=None)
 @given(st.binary(max_size=300))
 def test_random_bytes_never_crash(tmp_path_factory, blob):
     path = tmp_path_factory.mktemp("b") / "f.csv"
