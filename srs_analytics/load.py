@@ -251,20 +251,27 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
 
 
 def _resolve(ok: pd.DataFrame, policy: str):
-    """Split loaded rows into kept, exact duplicates and conflicting versions."""
-    exact = ok.duplicated(subset=ADMINISTRATION_KEY + _SCORES, keep="first")
+    """Split loaded rows into kept, exact duplicates and conflicting versions.
+
+    Rows are compared through 64-bit hashes of the administration key and of the scores
+    (``pandas.util.hash_pandas_object``), which is fast on millions of rows.
+    """
+    key = pd.util.hash_pandas_object(ok[ADMINISTRATION_KEY], index=False)
+    both = key ^ pd.util.hash_pandas_object(ok[_SCORES], index=False).mul(3)
+    exact = both.duplicated(keep="first")
     dups = ok[exact]
-    rest = ok[~exact]
-    clash = rest.duplicated(subset=ADMINISTRATION_KEY, keep=False)
+    rest, key = ok[~exact], key[~exact]
+    clash = key.duplicated(keep=False)
     confl = rest[clash].copy()
     if len(confl):
-        confl["conflict_id"] = confl.groupby(ADMINISTRATION_KEY, dropna=False, sort=False
-                                             ).ngroup() + 1
-        last = ~confl.duplicated(subset=ADMINISTRATION_KEY, keep="last")
+        confl["conflict_id"] = pd.factorize(key[clash])[0] + 1
+        last = ~key[clash].duplicated(keep="last")
         confl["kept"] = last.to_numpy() if policy == "last" else False
     else:
         confl["conflict_id"] = pd.Series(dtype="int64")
         confl["kept"] = pd.Series(dtype=bool)
+    if not len(confl):
+        return rest, dups, confl
     data = pd.concat([rest[~clash], confl[confl["kept"]].drop(columns=["conflict_id", "kept"])])
     return data.sort_index(), dups, confl
 
@@ -278,10 +285,10 @@ def _number_sessions(data: pd.DataFrame, every: pd.DataFrame) -> pd.DataFrame:
     Episodes with some numbers given keep them, and rows without one take the number of
     another row of the same episode and date.
     """
-    if data.empty:
+    num = data["session_number"]
+    if data.empty or num.notna().all():
         return data
     data = data.copy()
-    num = data["session_number"]
     has_any = num.notna().groupby(data["episode_id"]).transform("any")
     pairs = every.loc[every["session_date"].notna(), ["episode_id", "session_date"]]
     pairs = pairs.drop_duplicates()

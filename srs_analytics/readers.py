@@ -27,6 +27,8 @@ SQLITE_SUFFIXES = {".sqlite", ".sqlite3", ".db"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 SUPPORTED = TEXT_SUFFIXES | EXCEL_SUFFIXES | SQLITE_SUFFIXES | PARQUET_SUFFIXES | {".zip"}
 _HEADER_SCAN = 30
+# Read as text so that "007" stays "007"; other columns are inferred (faster) and parsed later.
+_ID_FIELDS = {"client_id", "episode_id", "clinician_id", "site", "group_id"}
 _CAMCOPS = {"qsession", "qdate", "qwho", "qindividual", "qinterpersonal", "qsocial",
             "qoverall", "qrelationship", "qgoals", "qapproach"}
 _MHSDS = {"codedasstooltype", "persscore", "asstoolcompdate", "uniqservreqid", "personid"}
@@ -167,7 +169,7 @@ def read_text(path: Path | str, data: bytes | None = None, *, name: str | None =
     delimiter = _detect_delimiter(head_lines[hidx]) if hidx < len(head_lines) else guess
     header = next(csv.reader([head_lines[hidx]], delimiter=delimiter)) if head_lines else []
     decimal = _detect_decimal(head_lines[hidx + 1:], delimiter)
-    dtypes = {c: "str" for c in header if not _numeric_column(c)}
+    dtypes = {c: "str" for c in header if canonical_field(c) in _ID_FIELDS}
     options = dict(sep=delimiter, skiprows=hidx, header=0, skip_blank_lines=False)
 
     def read(dtype):
@@ -193,15 +195,6 @@ def read_text(path: Path | str, data: bytes | None = None, *, name: str | None =
     return _tidy(RawTable(name, frame, rows, info, table))
 
 
-def _numeric_column(name: str) -> bool:
-    f = canonical_field(name)
-    w = wide_field(name)
-    return f in ("item_1", "item_2", "item_3", "item_4", "total") or (
-        w is not None and w[1] != "skip") or norm(name) in {
-        "qindividual", "qinterpersonal", "qsocial", "qoverall", "qrelationship", "qgoals",
-        "qapproach"}
-
-
 def _tidy(t: RawTable) -> RawTable:
     """Drop blank rows and unnamed empty columns; count what was dropped."""
     f = t.frame
@@ -210,10 +203,16 @@ def _tidy(t: RawTable) -> RawTable:
     empty_unnamed = [c for c in unnamed if f[c].isna().all()]
     f = f.drop(columns=empty_unnamed)
     text_cols = [c for c in f.columns if f[c].dtype == object or str(f[c].dtype) == "str"]
-    blank_cells = f.isna()
+    other = [c for c in f.columns if c not in text_cols]
+    # a row is blank when every cell is empty or white space; check text only where needed
+    blank = f[other].isna().all(axis=1).to_numpy().copy() if other else np.ones(len(f), bool)
     for c in text_cols:
-        blank_cells[c] |= f[c].astype("str").str.strip().eq("").fillna(False).to_numpy()
-    blank = blank_cells.all(axis=1).to_numpy() if len(f.columns) else np.ones(len(f), bool)
+        if not blank.any():
+            break
+        cells = f[c].to_numpy()[blank]
+        cells = pd.Series(cells, dtype="str")
+        empty = (cells.isna() | cells.str.strip().eq("")).to_numpy(dtype=bool, na_value=True)
+        blank[blank] = empty
     t.info["blank_rows"] = int(blank.sum())
     t.info["empty_columns_dropped"] = len(empty_unnamed)
     t.frame = f.loc[~blank].reset_index(drop=True)

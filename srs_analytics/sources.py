@@ -276,6 +276,8 @@ def _wide(t: RawTable, source: str, mapping: dict, common: dict | None = None,
 
 
 def _blank(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
+        return s.isna()
     return s.isna() | s.astype("str").str.strip().eq("")
 
 

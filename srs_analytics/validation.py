@@ -94,8 +94,12 @@ class LoadSettings:
 def _per_value(s: pd.Series, func) -> pd.Series:
     """Apply a text function to each distinct value once (IDs and categories repeat)."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    mapped = func(pd.Series(uniques, dtype="str")).to_numpy(dtype=object, na_value=None)
-    taken = np.append(mapped, None)[codes] if len(mapped) else np.full(len(s), None)
+    u = pd.Series(uniques, dtype="str")
+    mapped = func(u)
+    if len(u) and str(s.dtype) == "str" and mapped.equals(u):
+        return s  # already clean text: keep the column as it is
+    values = mapped.to_numpy(dtype=object, na_value=None)
+    taken = np.append(values, None)[codes] if len(values) else np.full(len(s), None)
     return pd.Series(taken, index=s.index, dtype="str")
 
 
@@ -173,6 +177,12 @@ def parse_dates(s: pd.Series, *, dayfirst: bool | None, where: str) -> tuple[pd.
         found.append("date cells")
     txt = _text(s.where(~is_dt).astype("str"))
     left = txt.notna()
+    if left.any():  # the common case first: plain yyyy-mm-dd, parsed in C
+        plain = pd.to_datetime(txt[left], format="%Y-%m-%d", errors="coerce")
+        if plain.notna().any():
+            out[plain.index[plain.notna()]] = plain[plain.notna()]
+            found.append("ISO (yyyy-mm-dd)")
+            left = left & out.isna()
     if left.any():
         iso = pd.to_datetime(txt[left], format="ISO8601", errors="coerce")
         iso = iso.where(txt[left].str.match(r"^\d{4}-\d{1,2}-\d{1,2}"))
@@ -180,7 +190,8 @@ def parse_dates(s: pd.Series, *, dayfirst: bool | None, where: str) -> tuple[pd.
         if ok.any():
             out[iso.index[ok]] = iso[ok].dt.tz_localize(None).dt.normalize() if iso.dt.tz \
                 else iso[ok].dt.normalize()
-            found.append("ISO (yyyy-mm-dd)")
+            if "ISO (yyyy-mm-dd)" not in found:
+                found.append("ISO (yyyy-mm-dd)")
         left = left & out.isna()
     if left.any():
         serial = pd.to_numeric(txt[left], errors="coerce")
@@ -333,8 +344,7 @@ def check_block(block: pd.DataFrame, measure: pd.Series, colnames: Mapping[str, 
     if scale == "mm":
         items, total = items / 10.0, total / 10.0
     inst = settings.instruments
-    n_expected = meas.map({k: v.n_items for k, v in inst.items()}).astype("float64")
-    single = n_expected.eq(0)
+    single = meas.isin([k for k, v in inst.items() if v.n_items == 0])
     if single.any():  # a one-rating measure (YCORS): its rating is the total
         total = total.fillna(items["item_1"].where(single))
         items = items.where(pd.DataFrame({c: ~single for c in ITEM_COLUMNS}))
@@ -361,8 +371,12 @@ def check_block(block: pd.DataFrame, measure: pd.Series, colnames: Mapping[str, 
         return "Not a number: " + text.str.strip() + "."
     reject(nonnum, "non_numeric_score", not_numbers)
 
+    mcodes, muniq = pd.factorize(meas, use_na_sentinel=True)
+
     def per_measure(value):
-        return meas.map({k: value(v) for k, v in inst.items()}).astype("float64")
+        table = np.array([value(inst[m]) if m in inst else np.nan for m in muniq] + [np.nan],
+                         dtype="float64")
+        return pd.Series(table[mcodes], index=idx)
     lo_item = per_measure(lambda v: v.item_range[0])
     hi_item = per_measure(lambda v: v.item_range[1])
     lo_tot = per_measure(lambda v: v.total_range[0])
