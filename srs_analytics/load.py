@@ -17,7 +17,7 @@ import pandas as pd
 from .readers import LoadError, expand_paths, read_any
 from .schema import CANONICAL_SCHEMA, ITEM_COLUMNS, SENSITIVE_COLUMNS, coerce_canonical
 from .sources import layout, read_mapping
-from .validation import REASONS, LoadSettings, check_block
+from .validation import REASONS, LoadSettings, check_block, check_shared
 
 __all__ = ["LoadResult", "load", "LoadError", "REASONS"]
 
@@ -204,9 +204,11 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
             if entry["non_data_rows"]:
                 entry["notes"].append(f"{entry['non_data_rows']} {lay.non_data_reason}: "
                                       "not data, not counted.")
+            shared, found = check_shared(lay.base, lay.column_mapping, base, where=t.name)
+            entry["date_order"] = found["date_order"] if found["date_order"] != "none" else None
             for bnum, block in enumerate(lay.blocks):
-                checked, found = check_block(block.frame, block.measure, block.colnames, base,
-                                             where=t.name, imputable=block.imputable)
+                checked, found = check_block(block.frame, block.measure, shared, block.colnames,
+                                             base, imputable=block.imputable)
                 for k, v in found.items():
                     if v not in ("none", None):
                         entry[k] = v if entry.get(k) in (None, v) else f"{entry[k]}; {v}"
@@ -220,9 +222,8 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
                 entry["_identifying"] = lay.identifying
             files.append(entry)
 
-    if parts:  # in reading order: file, row, then the measures of a wide row
-        every = pd.concat(parts, ignore_index=True).sort_values(
-            ["_table", "_pos", "_block"], kind="stable", ignore_index=True)
+    if parts:  # file by file; within a wide file, measure by measure, each in row order
+        every = pd.concat(parts, ignore_index=True)
     else:
         every = pd.DataFrame(columns=["status", "reason", "message", "source_file",
                                       "source_row", "_table", "_pos", "_block"])

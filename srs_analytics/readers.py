@@ -28,7 +28,7 @@ PARQUET_SUFFIXES = {".parquet", ".pq"}
 SUPPORTED = TEXT_SUFFIXES | EXCEL_SUFFIXES | SQLITE_SUFFIXES | PARQUET_SUFFIXES | {".zip"}
 _HEADER_SCAN = 30
 # Read as text so that "007" stays "007"; other columns are inferred (faster) and parsed later.
-_ID_FIELDS = {"client_id", "episode_id", "clinician_id", "site", "group_id"}
+_TEXT_FIELDS = {"client_id", "episode_id", "clinician_id", "site", "group_id", "comment"}
 _CAMCOPS = {"qsession", "qdate", "qwho", "qindividual", "qinterpersonal", "qsocial",
             "qoverall", "qrelationship", "qgoals", "qapproach"}
 _MHSDS = {"codedasstooltype", "persscore", "asstoolcompdate", "uniqservreqid", "personid"}
@@ -169,7 +169,7 @@ def read_text(path: Path | str, data: bytes | None = None, *, name: str | None =
     delimiter = _detect_delimiter(head_lines[hidx]) if hidx < len(head_lines) else guess
     header = next(csv.reader([head_lines[hidx]], delimiter=delimiter)) if head_lines else []
     decimal = _detect_decimal(head_lines[hidx + 1:], delimiter)
-    dtypes = {c: "str" for c in header if canonical_field(c) in _ID_FIELDS}
+    dtypes = {c: "str" for c in header if canonical_field(c) in _TEXT_FIELDS}
     options = dict(sep=delimiter, skiprows=hidx, header=0, skip_blank_lines=False)
 
     def read(dtype):

@@ -40,6 +40,7 @@ _COMMON = ["client_id", "episode_id", "clinician_id", "site", "session_date",
            "session_number", "rater", "age_group", "group_id", "format", "setting",
            "episode_status", "comment", "skip"]
 _SCORES = ["item_1", "item_2", "item_3", "item_4", "total"]
+_BLOCK_FIELDS = [*_SCORES, "skip"]
 _CAMCOPS_ITEMS = {
     "ORS": ["qindividual", "qinterpersonal", "qsocial", "qoverall"],
     "SRS": ["qrelationship", "qgoals", "qapproach", "qoverall"],
@@ -53,7 +54,7 @@ _CHILD_VERSION = {"ORS": "CORS", "SRS": "CSRS", "GSRS": "CGSRS"}
 class Block:
     """Administrations of one table under canonical names, ready for the boundary rules."""
 
-    frame: pd.DataFrame  # canonical names; index = position in the raw table
+    frame: pd.DataFrame  # score fields (item_1..item_4, total, skip); index = raw position
     measure: pd.Series
     colnames: dict  # canonical name -> column in the file
     imputable: bool = False
@@ -66,6 +67,7 @@ class Layout:
     source: str
     blocks: list[Block]
     column_mapping: dict = field(default_factory=dict)
+    base: pd.DataFrame | None = None  # fields shared by the blocks (ids, dates...), per raw row
     identifying: list[str] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)
     non_data: np.ndarray | None = None  # rows that are not data (REDCap event rows...)
@@ -210,16 +212,23 @@ def _long(t: RawTable, source: str, mapping: dict, colmap: dict | None = None) -
         mapping["measure"], index=t.frame.index)
     if "rater" in mapping and "rater" not in frame:
         frame["rater"] = mapping["rater"]
-    lay = Layout(source, [], colmap)
+    lay = _split(source, frame, colmap)
     scores = [f for f in _SCORES if f in frame]
     no_scores = frame[scores].apply(_blank).all(axis=1) if scores else \
         pd.Series(True, index=frame.index)
     lay.non_data = _redcap_non_data(t, no_scores)
+    block = frame[[c for c in frame.columns if c in _BLOCK_FIELDS]]
     if lay.non_data is not None:
         lay.non_data_reason = "rows of a non-repeating REDCap event that hold no scores"
-        frame, measure = frame[~lay.non_data], measure[~lay.non_data]
-    lay.blocks.append(Block(frame, measure, colmap))
+        block, measure = block[~lay.non_data], measure[~lay.non_data]
+    lay.blocks.append(Block(block, measure, colmap))
     return lay
+
+
+def _split(source: str, frame: pd.DataFrame, colmap: dict) -> Layout:
+    """A layout whose shared fields are the non-score columns of ``frame``."""
+    return Layout(source, [], colmap, base=frame[[c for c in frame.columns
+                                                  if c not in _BLOCK_FIELDS]])
 
 
 def _wide(t: RawTable, source: str, mapping: dict, common: dict | None = None,
@@ -237,12 +246,10 @@ def _wide(t: RawTable, source: str, mapping: dict, common: dict | None = None,
     base = _frame(t, common)
     age = base["age_group"].astype("str").str.lower().str.strip() if "age_group" in base \
         else None
-    lay = Layout(source, [], dict(common))
+    lay = Layout(source, [], dict(common), base=base)
     blocks_empty = []
     for measure, fields in scores.items():
-        frame = base.copy()
-        for f, c in fields.items():
-            frame[f] = t.frame[c]
+        frame = _frame(t, fields)
         lay.column_mapping.update({f"{measure}.{f}": c for f, c in fields.items()})
         score_cols = [f for f in fields if f != "skip"]
         empty = frame[score_cols].apply(_blank).all(axis=1) if score_cols else \
@@ -254,8 +261,7 @@ def _wide(t: RawTable, source: str, mapping: dict, common: dict | None = None,
         meas = pd.Series(measure, index=frame.index, dtype="str")
         if age is not None and measure in _CHILD_VERSION:
             meas = meas.where(~age.str.startswith("child").fillna(False), _CHILD_VERSION[measure])
-        names = {**common, **fields}
-        lay.blocks.append(Block(frame, meas, names, imputable=source == "openfit"))
+        lay.blocks.append(Block(frame, meas, fields, imputable=source == "openfit"))
     if not lay.blocks:
         raise LoadError(f"{t.name}: no score columns found for the wide layout.")
     all_empty = pd.concat(blocks_empty, axis=1).all(axis=1)
@@ -319,13 +325,16 @@ def _camcops(t: RawTable, source: str, mapping: dict) -> Layout:
         frame["rater"] = other.astype("str").str.strip().str.lower().where(
             who.eq("1")).fillna(who.map({"0": "self", "1": "other"}))
         colmap["rater"] = n["qwho"]
-    lay.column_mapping = colmap
+    notes = lay.notes
+    lay = _split(source, frame, colmap)
+    lay.notes = notes
+    block = frame[[c for c in frame.columns if c in _BLOCK_FIELDS]]
     if "current" in n:
         cur = t.frame[n["current"]].astype("str").str.strip().str.lower()
         lay.non_data = cur.isin(["0", "0.0", "false"]).to_numpy()
         lay.non_data_reason = "superseded record versions (_current = 0)"
-        frame = frame[~lay.non_data]
-    lay.blocks.append(Block(frame, pd.Series(measure, index=frame.index), colmap))
+        block = block[~lay.non_data]
+    lay.blocks.append(Block(block, pd.Series(measure, index=block.index), colmap))
     return lay
 
 
@@ -342,7 +351,9 @@ def _mhsds(t: RawTable, source: str, mapping: dict) -> Layout:
         r"\.0$", "", regex=True)
     measure = code.map(snomed_map()).fillna("SNOMED " + code.fillna("(empty)"))
     colmap["measure"] = n["codedasstooltype"]
-    return Layout(source, [Block(frame, measure, colmap)], colmap)
+    lay = _split(source, frame, colmap)
+    lay.blocks.append(Block(frame[["total"]] if "total" in frame else frame[[]], measure, colmap))
+    return lay
 
 
 def _mapped(t: RawTable, source: str, mapping: dict) -> Layout:

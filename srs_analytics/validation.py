@@ -265,23 +265,95 @@ def detect_item_scale(items: pd.DataFrame, setting: str | None) -> str:
     return "points"
 
 
-def check_block(block: pd.DataFrame, measure: pd.Series, colnames: Mapping[str, str],
-                settings: LoadSettings, *, where: str, imputable: bool = False,
-                ) -> tuple[pd.DataFrame, dict]:
-    """Apply the boundary rules to one table of administrations.
+def _labeller(colnames: Mapping[str, str]):
+    def label(name):
+        orig = colnames.get(name, name)
+        return name if orig == name else f"{name} ({orig})"
+    return label
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame:
+        return frame[name]
+    return pd.Series(None, index=frame.index, dtype="object")
+
+
+_SHARED_REASON = ["_first", "_first_msg", "_last", "_last_msg"]
+
+
+def check_shared(base: pd.DataFrame, colnames: Mapping[str, str], settings: LoadSettings,
+                 *, where: str) -> tuple[pd.DataFrame, dict]:
+    """Parse the fields a raw row shares with all its administrations, once per row.
+
+    Identifiers, the session (date and number), the rater and the descriptive columns.
+    Returns the parsed fields plus the row-level reasons: ``missing_client_id`` (checked
+    first) and ``invalid_date`` / ``invalid_session_number`` / ``missing_session`` (checked
+    after the scores), with their messages; and what was detected (``date_order``).
+    """
+    idx = base.index
+    label = _labeller(colnames)
+    out = pd.DataFrame(index=idx)
+    out["client_id"] = _text(_column(base, "client_id"))
+    out["episode_id"] = _text(_column(base, "episode_id")).fillna(out["client_id"])
+    for c in ("clinician_id", "site", "group_id", "comment"):
+        out[c] = _text(_column(base, c))
+    out["rater"] = categorize(_column(base, "rater"), _RATER, keep_unknown=True).fillna("self")
+    out["age_group"] = categorize(_column(base, "age_group"), _AGE)
+    out["format"] = categorize(_column(base, "format"), _FORMAT)
+    out["setting"] = categorize(_column(base, "setting"), _SETTING)
+    out["episode_status"] = categorize(_column(base, "episode_status"), _STATUS)
+
+    raw = _column(base, "session_date")
+    dates, date_order = parse_dates(raw, dayfirst=settings.dayfirst, where=where)
+    raw_date = _text(raw.astype("str"))
+    snum, snum_bad = parse_numbers(_column(base, "session_number"))
+    snum_bad = snum_bad | (snum.notna() & ((snum < 1) | (snum % 1 != 0)))
+    out["session_date"] = dates
+    out["session_number"] = snum.where(~snum_bad)
+
+    first = out["client_id"].isna()
+    out["_first"] = pd.Series(np.where(first, "missing_client_id", None), index=idx,
+                              dtype=object)
+    out["_first_msg"] = pd.Series(np.where(first, f"No client identifier "
+                                           f"({label('client_id')} is empty).", None),
+                                  index=idx, dtype=object)
+    last = pd.Series(None, index=idx, dtype=object)
+    last_msg = pd.Series(None, index=idx, dtype=object)
+    bad_date = raw_date.notna() & dates.isna()
+    if bad_date.any():
+        last[bad_date] = "invalid_date"
+        last_msg[bad_date] = (label("session_date") + " '" + raw_date[bad_date]
+                              + "' is not a readable date.")
+    m = snum_bad & last.isna()
+    if m.any():
+        last[m] = "invalid_session_number"
+        last_msg[m] = (label("session_number") + " '" + _text(_column(
+            base, "session_number"))[m].fillna("") + "' is not a whole number of 1 or more.")
+    m = dates.isna() & snum.isna() & last.isna()
+    if m.any():
+        last[m] = "missing_session"
+        last_msg[m] = "Neither a session date nor a session number."
+    out["_last"], out["_last_msg"] = last, last_msg
+    return out, {"date_order": date_order}
+
+
+def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
+                colnames: Mapping[str, str], settings: LoadSettings, *,
+                imputable: bool = False) -> tuple[pd.DataFrame, dict]:
+    """Apply the boundary rules to one block of administrations.
 
     Parameters
     ----------
     block : DataFrame
-        Raw cells under canonical names (``client_id``, ``item_1`` ... ``total``,
-        ``session_date`` ...), plus an optional boolean ``skip``.
+        Raw score cells under canonical names (``item_1`` ... ``item_4``, ``total``), plus
+        an optional ``skip`` flag; the index is the row's position in the raw table.
     measure : Series
         The measure of each row, as written (``"ORS"``, ``"session rating scale"``...).
+    shared : DataFrame
+        :func:`check_shared` of the raw table (indexed by raw position).
     colnames : mapping
         Canonical name -> the column name in the file, used in messages.
     settings : LoadSettings
-    where : str
-        The file (and sheet or member), used in messages.
     imputable : bool
         Mark four equal items as ``items_imputed`` (OpenFIT stores a total-only score as
         total / 4 in each item).
@@ -292,12 +364,17 @@ def check_block(block: pd.DataFrame, measure: pd.Series, colnames: Mapping[str, 
         Parsed canonical columns plus ``status`` (``loaded`` / ``rejected`` / ``skipped``),
         ``reason`` and ``message``.
     dict
-        What was detected: ``date_order``, ``item_scale``.
+        What was detected: ``item_scale``.
+
+    Notes
+    -----
+    Reasons are checked in the order of :data:`REASONS`; a row gets the first that applies.
     """
     idx = block.index
-    out = pd.DataFrame(index=idx)
-    reason = pd.Series(None, index=idx, dtype="object")
-    message = pd.Series(None, index=idx, dtype="object")
+    sh = shared if shared.index.equals(idx) else shared.loc[idx]
+    reason = sh["_first"].copy()
+    message = sh["_first_msg"].copy()
+    label = _labeller(colnames)
 
     def reject(mask, code, text):
         """Give rows not yet rejected this reason; ``text`` builds messages for them only."""
@@ -307,33 +384,14 @@ def check_block(block: pd.DataFrame, measure: pd.Series, colnames: Mapping[str, 
             message[mask] = text(mask) if callable(text) else text
 
     def col(name):
-        return block[name] if name in block else pd.Series(None, index=idx, dtype="object")
+        return _column(block, name)
 
-    def label(name):
-        orig = colnames.get(name, name)
-        return name if orig == name else f"{name} ({orig})"
-
-    # identifiers and descriptive columns
-    out["client_id"] = _text(col("client_id"))
-    out["episode_id"] = _text(col("episode_id")).fillna(out["client_id"])
-    for c in ("clinician_id", "site", "group_id", "comment"):
-        out[c] = _text(col(c))
-    out["rater"] = categorize(col("rater"), _RATER, keep_unknown=True).fillna("self")
     meas = categorize(measure, _MEASURE_NAMES)
-    out["measure"] = meas
-    child_default = meas.map({"CORS": "child", "CSRS": "child", "CGSRS": "child",
-                              "YCORS": "young_child"})
-    out["age_group"] = categorize(col("age_group"), _AGE).fillna(child_default).astype("str")
-    out["format"] = categorize(col("format"), _FORMAT)
-    out["setting"] = categorize(col("setting"), _SETTING)
-    out["episode_status"] = categorize(col("episode_status"), _STATUS)
-
     if "skip" in block:
         skipped, bad_skip = parse_skip(block["skip"])
     else:
         skipped = bad_skip = pd.Series(False, index=idx)
 
-    # scores
     nums, bad = {}, {}
     for c in [*ITEM_COLUMNS, "total"]:
         nums[c], bad[c] = parse_numbers(col(c))
@@ -351,8 +409,6 @@ def check_block(block: pd.DataFrame, measure: pd.Series, colnames: Mapping[str, 
     n_items = items.notna().sum(axis=1)
     has_score = (n_items > 0) | total.notna() | nonnum
 
-    reject(out["client_id"].isna(), "missing_client_id",
-           f"No client identifier ({label('client_id')} is empty).")
     reject(bad_skip, "invalid_skip_flag",
            lambda m: "Skip flag '" + _text(col("skip"))[m].fillna("") + "' is neither yes/no "
            "nor 1/0.")
@@ -405,29 +461,21 @@ def check_block(block: pd.DataFrame, measure: pd.Series, colnames: Mapping[str, 
     reject(mismatch, "total_mismatch",
            lambda m: "Reported " + label("total") + " " + _fmt(total[m])
            + " but the items add up to " + _fmt(item_sum[m]) + ".")
+    reject(sh["_last"].notna(), "_last", lambda m: sh["_last_msg"][m])
+    last = reason.eq("_last")
+    reason[last] = sh["_last"][last]
 
-    # session
-    dates, date_order = parse_dates(col("session_date"), dayfirst=settings.dayfirst,
-                                    where=where)
-    raw_date = _text(col("session_date").astype("str"))
-    reject(raw_date.notna() & dates.isna(), "invalid_date",
-           lambda m: label("session_date") + " '" + raw_date[m] + "' is not a readable date.")
-    snum, snum_bad = parse_numbers(col("session_number"))
-    snum_bad = snum_bad | (snum.notna() & ((snum < 1) | (snum % 1 != 0)))
-    reject(snum_bad, "invalid_session_number",
-           lambda m: label("session_number") + " '" + _text(col("session_number"))[m].fillna("")
-           + "' is not a whole number of 1 or more.")
-    reject(dates.isna() & snum.isna(), "missing_session",
-           "Neither a session date nor a session number.")
-
+    out = sh.drop(columns=_SHARED_REASON)
+    out["measure"] = meas
+    child_default = meas.map({"CORS": "child", "CSRS": "child", "CGSRS": "child",
+                              "YCORS": "young_child"})
+    out["age_group"] = out["age_group"].fillna(child_default).astype("str")
     for c in ITEM_COLUMNS:
         out[c] = items[c]
     out["total"] = total.fillna(item_sum)
     out["items_imputed"] = False
     if imputable:
         out["items_imputed"] = (n_items == 4) & items.max(axis=1).eq(items.min(axis=1))
-    out["session_date"] = dates
-    out["session_number"] = snum.where(~snum_bad)
     status = pd.Series("loaded", index=idx, dtype="object")
     status[reason.notna()] = "rejected"
     status[reason.eq("_skipped")] = "skipped"
@@ -435,7 +483,7 @@ def check_block(block: pd.DataFrame, measure: pd.Series, colnames: Mapping[str, 
     out["status"] = status
     out["reason"] = reason
     out["message"] = message
-    return out, {"date_order": date_order, "item_scale": scale}
+    return out, {"item_scale": scale}
 
 
 def _fmt(v: pd.Series) -> pd.Series:
