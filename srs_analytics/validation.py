@@ -150,7 +150,7 @@ def parse_skip(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_dates(s: pd.Series, *, dayfirst: bool | None, where: str) -> tuple[pd.Series, str]:
-    """Dates from text, date cells or Excel serial numbers.
+    """Dates from text, date cells or Excel serial numbers (each distinct value parsed once).
 
     Day-first or month-first order is read from the data: a first part above 12 means
     day-first, a second part above 12 month-first. When no date tells and ``dayfirst`` is
@@ -159,10 +159,17 @@ def parse_dates(s: pd.Series, *, dayfirst: bool | None, where: str) -> tuple[pd.
     Returns the dates (normalised to midnight, ``NaT`` where unreadable) and a description
     of what was found.
     """
-    n = len(s)
+    if len(s) == 0 or s.isna().all():
+        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"), "none"
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    parsed, found = _parse_distinct_dates(pd.Series(uniques), dayfirst, where)
+    values = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    return pd.Series(values[codes], index=s.index), found
+
+
+def _parse_distinct_dates(s: pd.Series, dayfirst: bool | None, where: str
+                          ) -> tuple[pd.Series, str]:
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-    if n == 0 or s.isna().all():
-        return out, "none"
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return s.dt.tz_localize(None).dt.normalize().astype("datetime64[ns]") if getattr(
             s.dt, "tz", None) else s.dt.normalize().astype("datetime64[ns]"), "date cells"
