@@ -223,7 +223,8 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
             files.append(entry)
 
     if parts:  # file by file; within a wide file, measure by measure, each in row order
-        every = pd.concat(parts, ignore_index=True)
+        every = pd.concat(parts, ignore_index=True) if len(parts) > 1 else \
+            parts[0].reset_index(drop=True)
     else:
         every = pd.DataFrame(columns=["status", "reason", "message", "source_file",
                                       "source_row", "_table", "_pos", "_block"])
@@ -342,15 +343,16 @@ def _conflict_table(confl: pd.DataFrame) -> pd.DataFrame:
 
 
 def _report(every, status, data, files, policy, unresolved) -> dict:
-    counts = status.value_counts()
-    per_file = pd.crosstab(every["source_file"], status) if len(every) else pd.DataFrame()
-    for f in files:
-        row = per_file.loc[f["file"]] if f["file"] in per_file.index else {}
-        for k, s in (("loaded", "loaded"), ("rejected", "rejected"), ("skipped", "skipped"),
-                     ("duplicates", "duplicate"), ("conflicts", "conflict")):
-            f[k] = int(row.get(s, 0)) if len(row) else 0
-        f["rows_read"] = sum(f[k] for k in ("loaded", "rejected", "skipped", "duplicates",
-                                            "conflicts"))
+    fates = ["loaded", "rejected", "skipped", "duplicate", "conflict"]
+    codes = pd.Categorical(status, categories=fates).codes.astype(np.int64)
+    table = every["_table"].to_numpy(np.int64) if len(every) else np.zeros(0, np.int64)
+    per_table = np.bincount(table * len(fates) + codes, minlength=len(files) * len(fates))
+    per_table = per_table.reshape(len(files), len(fates)) if len(files) else per_table
+    counts = dict(zip(fates, per_table.sum(axis=0).tolist() if len(files) else [0] * 5))
+    for f, row in zip(files, per_table):
+        for k, n in zip(("loaded", "rejected", "skipped", "duplicates", "conflicts"), row):
+            f[k] = int(n)
+        f["rows_read"] = int(row.sum())
         f.pop("_identifying", None)
     reasons = every.loc[status.eq("rejected"), "reason"].value_counts()
     sensitive = [c for c in SENSITIVE_COLUMNS if c in data and data[c].notna().any()]

@@ -11,6 +11,7 @@ import csv
 import glob
 import io
 import os
+import re
 import sqlite3
 import zipfile
 from dataclasses import dataclass, field
@@ -151,18 +152,21 @@ def read_text(path: Path | str, data: bytes | None = None, *, name: str | None =
     """Read a delimited text file, detecting encoding, separator, decimal mark and header."""
     name = name or Path(path).name
     raw = data if data is not None else Path(path).read_bytes()
-    if not raw.strip(b"\x00\r\n\t ,;\xef\xbb\xbf\xff\xfe"):
+    blank = b"\x00\r\n\t ,;\xef\xbb\xbf\xff\xfe"
+    if not raw[:65536].strip(blank) and not raw.strip(blank):
         raise LoadError(f"The file {name} is empty: it holds no header and no rows.")
     enc = encoding or _detect_encoding(raw)
+    # UTF-8 from disk: pandas' C parser reads the file itself; only the head is decoded here
+    fast = data is None and enc in ("utf-8", "utf-8-sig")
     try:
-        text = raw.decode(enc).lstrip("\ufeff")
+        text = (raw[:200_000].decode(enc, errors="ignore") if fast else raw.decode(enc))
     except (UnicodeDecodeError, LookupError) as exc:
         raise LoadError(f"The file {name} could not be read as {enc} text ({exc}). "
                         "Give the encoding with encoding=... (for example 'cp1252').") from None
-    head_lines = text[:200_000].splitlines()[: _HEADER_SCAN + 50]
-    fast = data is None and enc in ("utf-8", "utf-8-sig")
-    if fast:  # let the C parser read the file itself; keep no second copy of the text
-        del text
+    text = text.lstrip("\ufeff")
+    del raw
+    # split lines as the CSV parser does (not str.splitlines, which also splits on \v, \f...)
+    head_lines = re.split(r"\r\n|\r|\n", text[:200_000])[: _HEADER_SCAN + 50]
     guess = _detect_delimiter(max(head_lines[:_HEADER_SCAN], default="", key=lambda s: sum(
         s.count(d) for d in ",;\t|")))
     hidx = _header_index(list(csv.reader(head_lines[:_HEADER_SCAN], delimiter=guess)))

@@ -265,11 +265,9 @@ def detect_item_scale(items: pd.DataFrame, setting: str | None) -> str:
             raise LoadError(f"item_scale must be 'points' (0-10) or 'mm' (0-100), got "
                             f"{setting!r}.")
         return setting
-    vals = items.to_numpy(dtype="float64", na_value=np.nan).ravel()
-    vals = vals[~np.isnan(vals)]
-    if len(vals) and (vals > 10).mean() > 0.5:
-        return "mm"
-    return "points"
+    present = int(items.notna().to_numpy().sum())
+    above = int(items.gt(10).to_numpy().sum())
+    return "mm" if present and above / present > 0.5 else "points"
 
 
 def _labeller(colnames: Mapping[str, str]):
@@ -379,17 +377,19 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
     """
     idx = block.index
     sh = shared if shared.index.equals(idx) else shared.loc[idx]
-    reason = sh["_first"].copy()
-    message = sh["_first_msg"].copy()
+    reason = sh["_first"].to_numpy(dtype=object, copy=True)
+    message = sh["_first_msg"].to_numpy(dtype=object, copy=True)
+    decided = pd.notna(reason)
     label = _labeller(colnames)
 
     def reject(mask, code, text):
-        """Give rows not yet rejected this reason; ``text`` builds messages for them only."""
-        mask = pd.Series(mask, index=idx).fillna(False).astype(bool) & reason.isna()
+        """Give rows not yet decided this reason; ``text`` builds messages for them only."""
+        mask = np.asarray(pd.Series(mask, index=idx).fillna(False), dtype=bool) & ~decided
         if mask.any():
+            decided[mask] = True
             reason[mask] = code
-            message[mask] = text(mask) if callable(text) else text
-
+            m = pd.Series(mask, index=idx)
+            message[mask] = np.asarray(text(m), dtype=object) if callable(text) else text
     def col(name):
         return _column(block, name)
 
@@ -469,8 +469,11 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
            lambda m: "Reported " + label("total") + " " + _fmt(total[m])
            + " but the items add up to " + _fmt(item_sum[m]) + ".")
     reject(sh["_last"].notna(), "_last", lambda m: sh["_last_msg"][m])
-    last = reason.eq("_last")
-    reason[last] = sh["_last"][last]
+    last = reason == "_last"
+    reason[last] = sh["_last"].to_numpy(dtype=object)[last]
+    is_skipped = reason == "_skipped"
+    reason[is_skipped] = None
+    message[is_skipped] = None
 
     out = sh.drop(columns=_SHARED_REASON)
     out["measure"] = meas
@@ -483,13 +486,10 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
     out["items_imputed"] = False
     if imputable:
         out["items_imputed"] = (n_items == 4) & items.max(axis=1).eq(items.min(axis=1))
-    status = pd.Series("loaded", index=idx, dtype="object")
-    status[reason.notna()] = "rejected"
-    status[reason.eq("_skipped")] = "skipped"
-    reason[reason.eq("_skipped")] = None
-    out["status"] = status
-    out["reason"] = reason
-    out["message"] = message
+    status = np.where(is_skipped, "skipped", np.where(decided, "rejected", "loaded"))
+    out["status"] = pd.Series(status, index=idx, dtype=object)
+    out["reason"] = pd.Series(reason, index=idx, dtype=object)
+    out["message"] = pd.Series(message, index=idx, dtype=object)
     return out, {"item_scale": scale}
 
 
