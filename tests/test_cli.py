@@ -1,0 +1,116 @@
+"""The command line: validate, convert, simulate, demo; bad input never shows a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from srs_analytics.cli import main
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_validate_json_has_the_promised_keys(capsys):
+    code, out, _ = run(capsys, "validate", SAMPLE / "messy_export.csv", "--json")
+    assert code == 0
+    report = json.loads(out)
+    for key in ("rows_read", "loaded", "rejected", "skipped", "duplicates", "conflicts",
+                "by_measure", "by_reason", "files"):
+        assert key in report
+    assert report["rows_read"] == 60 and report["by_reason"]["partial_items"] == 1
+
+
+def test_validate_text_and_rejected_out(capsys, tmp_path):
+    out_csv = tmp_path / "rejected.csv"
+    code, out, _ = run(capsys, "validate", SAMPLE / "messy_export.csv", "--rejected-out",
+                       out_csv)
+    assert code == 0
+    assert "rejected   6" in out and "day-first" in out
+    rejected = pd.read_csv(out_csv)
+    assert list(rejected.columns) == ["source_file", "source_row", "reason", "message",
+                                      "client_id", "measure", "raw_values"]
+    assert sorted(rejected["source_row"]) == [11, 13, 17, 20, 23, 25]
+
+
+def test_validate_with_mapping_and_options(capsys):
+    code, out, _ = run(capsys, "validate", SAMPLE / "redcap.csv", "--mapping",
+                       SAMPLE / "redcap_mapping.json", "--json")
+    assert code == 0 and json.loads(out)["rejected"] == 0
+
+
+def test_dayfirst_option(capsys, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("client,date,measure,total\nA,02/03/2026,ORS,20\n")
+    code, _, err = run(capsys, "validate", path)
+    assert code == 2 and "dayfirst" in err and "Traceback" not in err
+    code, out, _ = run(capsys, "validate", path, "--dayfirst", "--json")
+    assert code == 0 and json.loads(out)["loaded"] == 1
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
+def test_convert_writes_the_canonical_table(capsys, tmp_path, suffix):
+    out = tmp_path / f"c{suffix}"
+    code, text, _ = run(capsys, "convert", SAMPLE / "openfit.csv", "-o", out)
+    assert code == 0 and out.exists() and "Wrote" in text
+    reader = {".csv": pd.read_csv, ".parquet": pd.read_parquet, ".xlsx": pd.read_excel}[suffix]
+    back = reader(out)
+    assert list(back.columns[:3]) == ["client_id", "episode_id", "clinician_id"]
+    assert len(back) > 1000
+
+
+def test_simulate_command(capsys, tmp_path):
+    out = tmp_path / "sim.csv"
+    code, text, _ = run(capsys, "simulate", "--clients", 25, "--seed", 3, "-o", out)
+    assert code == 0 and "synthetic" in text
+    code, text, _ = run(capsys, "validate", out, "--json")
+    assert json.loads(text)["rejected"] == 0
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["validate", "/no/such/file.csv"], "does not exist"),
+    (["convert", "{sample}/caseload.csv", "-o", "/tmp/out.json"], "must end in"),
+    (["convert", "{sample}/caseload.csv", "-o", "/no/such/dir/out.csv"], "does not exist"),
+    (["validate", "{sample}/caseload.csv", "--source", "camcops"], "patient"),
+    (["simulate", "--clients", "0", "-o", "/tmp/x.csv"], "--clients"),
+    (["validate", "{empty}"], "empty"),
+    (["validate", "{garbage}"], "No recognisable"),
+])
+def test_bad_input_gives_a_message_not_a_traceback(capsys, tmp_path, args, needle):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_bytes(b"\x00\x01binary\xff\xfe junk")
+    args = [a.format(sample=SAMPLE, empty=empty, garbage=garbage) for a in args]
+    code, _, err = run(capsys, *args)
+    assert code != 0
+    assert needle in err and "Traceback" not in err
+
+
+def test_wrong_option_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "x.csv", "--no-such-option"])
+    assert exc.value.code == 2
+    assert "usage" in capsys.readouterr().err
+
+
+def test_console_script_runs_demo(tmp_path):
+    exe = Path(sys.executable).with_name("srs-analytics")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "srs_analytics.cli"]
+    out = subprocess.run([*cmd, "demo", "-o", str(tmp_path / "out")], capture_output=True,
+                         text=True, env={**os.environ}, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "SYNTHETIC" in out.stdout and "loaded" in out.stdout
+    assert (tmp_path / "out" / "canonical.csv").exists()
+    assert (tmp_path / "out" / "validation.json").exists()
