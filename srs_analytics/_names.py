@@ -51,6 +51,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                        "dischargetype", "ending"),
     "comment": ("comment", "comments", "notes", "note", "remarks", "sessionnotes"),
     "skip": ("skip", "skipped", "notadministered", "declined", "skipflag"),
+    "items_imputed": ("itemsimputed", "imputed"),
 }
 
 _LOOKUP = {alias: field for field, aliases in SYNONYMS.items() for alias in aliases}

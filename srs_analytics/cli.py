@@ -16,6 +16,9 @@ from .readers import LoadError
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
 OUTPUT_SUFFIXES = (".csv", ".tsv", ".parquet", ".xlsx")
+_SAMPLE_EXPORTS = [("openfit.csv", {}), ("openfit_totals.csv", {}), ("camcops.zip", {}),
+                   ("camcops.sqlite", {}), ("mhsds.csv", {}), ("wide_european.csv", {}),
+                   ("redcap.csv", {"mapping": "redcap_mapping.json"})]
 
 
 def _load_options(p: argparse.ArgumentParser) -> None:
@@ -151,11 +154,21 @@ def cmd_demo(args) -> int:
     print(res.to_text())
     res.data.to_csv(outdir / "canonical.csv", index=False)
     (outdir / "validation.json").write_text(json.dumps(_json_report(res), indent=2))
+    print("\nThe same caseload as other systems export it:")
+    for name, options in _SAMPLE_EXPORTS:
+        if (folder / name).is_file():
+            extra = {k: folder / v for k, v in options.items()}
+            r = load(folder / name, **extra).report
+            print(f"  {name:<20} {r['files'][0]['source']:<9} {r['loaded']:>6} loaded, "
+                  f"{r['rejected']} rejected, {r['skipped']} skipped")
     messy = folder / "messy_export.csv"
     if messy.is_file():
         m = load(messy)
         m.rejected.to_csv(outdir / "messy_rejected.csv", index=False)
-        print(f"\nThe deliberately messy export {messy.name}: {m!r}")
+        print(f"\nThe deliberately messy export {messy.name} (see data/sample/README.md):")
+        print(f"  {m!r}")
+        for row in m.rejected.itertuples():
+            print(f"  line {row.source_row}: {row.reason}: {row.message}")
     print(f"\nOutput written to {outdir.resolve()}/ (canonical.csv, validation.json, "
           "messy_rejected.csv)")
     return 0

@@ -81,6 +81,10 @@ class LoadResult:
             + ("held back until resolved" if r["conflict_policy"] == "hold"
                else "the version given last is loaded") + ")",
         ]
+        if r["loaded"]:
+            lines.append(f"{r['clients']} clients, {r['episodes']} episodes, "
+                         f"{r['clinicians']} clinicians; sessions from {r['first_date']} to "
+                         f"{r['last_date']}.")
         if r["by_measure"]:
             lines.append("Loaded by measure: " + ", ".join(f"{k} {v}" for k, v in
                                                           r["by_measure"].items()))
@@ -380,7 +384,14 @@ def _report(every, status, data, files, policy, unresolved) -> dict:
         "dropped_identifying": dropped,
         "sensitive_columns": sensitive,
         "clients": int(data["client_id"].nunique()),
+        "clinicians": int(data["clinician_id"].nunique()),
+        "first_date": _day(data["session_date"].min()),
+        "last_date": _day(data["session_date"].max()),
         "episodes": int(data["episode_id"].nunique()),
         "notes": notes,
         "files": files,
     }
+
+
+def _day(value) -> str | None:
+    return None if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")

@@ -40,7 +40,7 @@ _COMMON = ["client_id", "episode_id", "clinician_id", "site", "session_date",
            "session_number", "rater", "age_group", "group_id", "format", "setting",
            "episode_status", "comment", "skip"]
 _SCORES = ["item_1", "item_2", "item_3", "item_4", "total"]
-_BLOCK_FIELDS = [*_SCORES, "skip"]
+_BLOCK_FIELDS = [*_SCORES, "skip", "items_imputed"]
 _CAMCOPS_ITEMS = {
     "ORS": ["qindividual", "qinterpersonal", "qsocial", "qoverall"],
     "SRS": ["qrelationship", "qgoals", "qapproach", "qoverall"],

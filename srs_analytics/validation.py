@@ -273,7 +273,7 @@ def detect_item_scale(items: pd.DataFrame, setting: str | None) -> str:
 def _labeller(colnames: Mapping[str, str]):
     def label(name):
         orig = colnames.get(name, name)
-        return name if orig == name else f"{name} ({orig})"
+        return name if orig == name else f"{orig} ({name})"
     return label
 
 
@@ -486,6 +486,8 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
     out["items_imputed"] = False
     if imputable:
         out["items_imputed"] = (n_items == 4) & items.max(axis=1).eq(items.min(axis=1))
+    elif "items_imputed" in block:  # a canonical table says so itself
+        out["items_imputed"] = parse_skip(block["items_imputed"])[0] & (n_items == 4)
     status = np.where(is_skipped, "skipped", np.where(decided, "rejected", "loaded"))
     out["status"] = pd.Series(status, index=idx, dtype=object)
     out["reason"] = pd.Series(reason, index=idx, dtype=object)
