@@ -17,7 +17,7 @@ import pandas as pd
 from .readers import LoadError, expand_paths, read_any
 from .schema import CANONICAL_SCHEMA, ITEM_COLUMNS, SENSITIVE_COLUMNS, coerce_canonical
 from .sources import layout, read_mapping
-from .validation import REASONS, LoadSettings, check_block, check_shared
+from .validation import REASONS, LoadSettings, assemble, check_block, check_shared
 
 __all__ = ["LoadResult", "load", "LoadError", "REASONS"]
 
@@ -210,17 +210,19 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
                                       "not data, not counted.")
             shared, found = check_shared(lay.base, lay.column_mapping, base, where=t.name)
             entry["date_order"] = found["date_order"] if found["date_order"] != "none" else None
+            blocks = []
             for bnum, block in enumerate(lay.blocks):
                 checked, found = check_block(block.frame, block.measure, shared, block.colnames,
                                              base, imputable=block.imputable)
                 for k, v in found.items():
                     if v not in ("none", None):
                         entry[k] = v if entry.get(k) in (None, v) else f"{entry[k]}; {v}"
+                blocks.append(checked.assign(_block=bnum))
+            if blocks:
+                checked = assemble(shared, pd.concat(blocks) if len(blocks) > 1 else blocks[0])
                 checked["source_file"] = t.name
-                checked["source_row"] = t.rows[block.frame.index.to_numpy()]
+                checked["source_row"] = t.rows[checked["_pos"].to_numpy()]
                 checked["_table"] = tnum
-                checked["_pos"] = block.frame.index.to_numpy()
-                checked["_block"] = bnum
                 parts.append(checked)
             if keep_identifying and lay.identifying:
                 entry["_identifying"] = lay.identifying

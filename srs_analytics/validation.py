@@ -366,8 +366,9 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
     Returns
     -------
     DataFrame
-        Parsed canonical columns plus ``status`` (``loaded`` / ``rejected`` / ``skipped``),
-        ``reason`` and ``message``.
+        ``measure``, ``item_1`` .. ``item_4``, ``total``, ``items_imputed``, ``status``
+        (``loaded`` / ``rejected`` / ``skipped``), ``reason`` and ``message``; the shared
+        fields are joined by :func:`assemble`.
     dict
         What was detected: ``item_scale``.
 
@@ -376,7 +377,8 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
     Reasons are checked in the order of :data:`REASONS`; a row gets the first that applies.
     """
     idx = block.index
-    sh = shared if shared.index.equals(idx) else shared.loc[idx]
+    sh = shared[_SHARED_REASON]
+    sh = sh if sh.index.equals(idx) else sh.loc[idx]
     reason = sh["_first"].to_numpy(dtype=object, copy=True)
     message = sh["_first_msg"].to_numpy(dtype=object, copy=True)
     decided = pd.notna(reason)
@@ -475,11 +477,7 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
     reason[is_skipped] = None
     message[is_skipped] = None
 
-    out = sh.drop(columns=_SHARED_REASON)
-    out["measure"] = meas
-    child_default = meas.map({"CORS": "child", "CSRS": "child", "CGSRS": "child",
-                              "YCORS": "young_child"})
-    out["age_group"] = out["age_group"].fillna(child_default).astype("str")
+    out = pd.DataFrame({"measure": meas}, index=idx)
     for c in ITEM_COLUMNS:
         out[c] = items[c]
     out["total"] = total.fillna(item_sum)
@@ -498,3 +496,24 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
 def _fmt(v: pd.Series) -> pd.Series:
     """Numbers as short text: 36, 7.5, 11.25."""
     return v.map(lambda x: "" if pd.isna(x) else f"{x:g}").astype("str")
+
+
+_AGE_OF_MEASURE = {"CORS": "child", "CSRS": "child", "CGSRS": "child", "YCORS": "young_child"}
+
+
+def assemble(shared: pd.DataFrame, checked: pd.DataFrame) -> pd.DataFrame:
+    """Join the checked blocks of a table with the fields their raw rows share.
+
+    ``checked`` is indexed by raw row position (repeated for the measures of a wide row);
+    the shared fields are taken once for all blocks. Children's measures imply an age group
+    where the file gives none.
+    """
+    fields = shared.drop(columns=_SHARED_REASON)
+    pos = checked.index.to_numpy()
+    if not (len(pos) == len(fields) and fields.index.equals(checked.index)):
+        fields = fields.take(pos)
+    out = pd.concat([fields.reset_index(drop=True), checked.reset_index(drop=True)], axis=1)
+    implied = out["measure"].map(_AGE_OF_MEASURE)
+    out["age_group"] = out["age_group"].fillna(implied).astype("str")
+    out["_pos"] = pos
+    return out
