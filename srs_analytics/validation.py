@@ -144,6 +144,8 @@ def parse_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def parse_skip(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Skip flags in either style (Y/N or 1/0); returns (skipped, invalid flag)."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.fillna(False).astype(bool), pd.Series(False, index=s.index)
     k = _key(s).fillna("")
     yes, no = k.isin(_YES), k.isin(_NO) | s.isna()
     return yes, ~(yes | no)
@@ -258,15 +260,17 @@ def _date_order(a: pd.Series, b: pd.Series, dayfirst: bool | None, where: str) -
         "(March 4); on the command line, --dayfirst or --monthfirst.")
 
 
-def detect_item_scale(items: pd.DataFrame, setting: str | None) -> str:
+def detect_item_scale(items, setting: str | None) -> str:
     """'mm' when most item values are above 10 (a 0-100 line), else 'points'."""
     if setting is not None:
         if setting not in ("points", "mm"):
             raise LoadError(f"item_scale must be 'points' (0-10) or 'mm' (0-100), got "
                             f"{setting!r}.")
         return setting
-    present = int(items.notna().to_numpy().sum())
-    above = int(items.gt(10).to_numpy().sum())
+    values = np.asarray(items, dtype="float64")
+    present = int((~np.isnan(values)).sum())
+    with np.errstate(invalid="ignore"):
+        above = int((values > 10).sum())
     return "mm" if present and above / present > 0.5 else "points"
 
 
@@ -386,12 +390,15 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
 
     def reject(mask, code, text):
         """Give rows not yet decided this reason; ``text`` builds messages for them only."""
-        mask = np.asarray(pd.Series(mask, index=idx).fillna(False), dtype=bool) & ~decided
+        if not isinstance(mask, np.ndarray):
+            mask = pd.Series(mask, index=idx).fillna(False).to_numpy(dtype=bool)
+        mask = mask & ~decided
         if mask.any():
             decided[mask] = True
             reason[mask] = code
             m = pd.Series(mask, index=idx)
             message[mask] = np.asarray(text(m), dtype=object) if callable(text) else text
+
     def col(name):
         return _column(block, name)
 
@@ -403,20 +410,25 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
 
     nums, bad = {}, {}
     for c in [*ITEM_COLUMNS, "total"]:
-        nums[c], bad[c] = parse_numbers(col(c))
-    nonnum = pd.concat(bad, axis=1).any(axis=1)
-    items = pd.DataFrame({c: nums[c] for c in ITEM_COLUMNS}, index=idx)
+        v, b = parse_numbers(col(c))
+        nums[c], bad[c] = v.to_numpy(dtype="float64"), b.to_numpy(dtype=bool)
+    nonnum = np.logical_or.reduce(list(bad.values()))
+    items = np.column_stack([nums[c] for c in ITEM_COLUMNS])  # rows x 4, NaN = missing
     scale = detect_item_scale(items, settings.item_scale)
     total = nums["total"]
     if scale == "mm":
         items, total = items / 10.0, total / 10.0
     inst = settings.instruments
-    single = meas.isin([k for k, v in inst.items() if v.n_items == 0])
+    single = meas.isin([k for k, v in inst.items() if v.n_items == 0]).to_numpy()
     if single.any():  # a one-rating measure (YCORS): its rating is the total
-        total = total.fillna(items["item_1"].where(single))
-        items = items.where(pd.DataFrame({c: ~single for c in ITEM_COLUMNS}))
-    n_items = items.notna().sum(axis=1)
-    has_score = (n_items > 0) | total.notna() | nonnum
+        total = np.where(np.isnan(total) & single, items[:, 0], total)
+        items[single] = np.nan
+    present = ~np.isnan(items)
+    n_items = present.sum(axis=1)
+    has_score = (n_items > 0) | ~np.isnan(total) | nonnum
+
+    def series(values):
+        return pd.Series(values, index=idx)
 
     reject(bad_skip, "invalid_skip_flag",
            lambda m: "Skip flag '" + _text(col("skip"))[m].fillna("") + "' is neither yes/no "
@@ -431,7 +443,7 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
     def not_numbers(m):
         text = pd.Series("", index=idx[m], dtype="str")
         for c, b in bad.items():
-            b = b[m]
+            b = b[m.to_numpy()]
             text = text.where(~b, text + label(c) + " = '" + _text(col(c))[m].fillna("") + "' ")
         return "Not a number: " + text.str.strip() + "."
     reject(nonnum, "non_numeric_score", not_numbers)
@@ -441,35 +453,37 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
     def per_measure(value):
         table = np.array([value(inst[m]) if m in inst else np.nan for m in muniq] + [np.nan],
                          dtype="float64")
-        return pd.Series(table[mcodes], index=idx)
+        return table[mcodes]
     lo_item = per_measure(lambda v: v.item_range[0])
     hi_item = per_measure(lambda v: v.item_range[1])
     lo_tot = per_measure(lambda v: v.total_range[0])
     hi_tot = per_measure(lambda v: v.total_range[1])
-    off = {c: items[c].notna() & ((items[c] < lo_item) | (items[c] > hi_item))
-           for c in ITEM_COLUMNS}
-    off["total"] = total.notna() & ((total < lo_tot) | (total > hi_tot))
-    values = {**{c: items[c] for c in ITEM_COLUMNS}, "total": total}
+    with np.errstate(invalid="ignore"):
+        off_items = present & ((items < lo_item[:, None]) | (items > hi_item[:, None]))
+        off_total = ~np.isnan(total) & ((total < lo_tot) | (total > hi_tot))
 
     def out_of_range(m):
-        text = pd.Series("", index=idx[m], dtype="str")
-        for c, o in off.items():
-            lo, hi = (lo_item, hi_item) if c != "total" else (lo_tot, hi_tot)
-            text = text.where(~o[m], text + label(c) + " = " + _fmt(values[c][m]) + " (range "
-                              + _fmt(lo[m]) + "-" + _fmt(hi[m]) + "); ")
+        rows = m.to_numpy()
+        text = pd.Series("", index=idx[rows], dtype="str")
+        checks = [(c, off_items[rows, i], items[rows, i], lo_item, hi_item)
+                  for i, c in enumerate(ITEM_COLUMNS)]
+        checks.append(("total", off_total[rows], total[rows], lo_tot, hi_tot))
+        for c, o, v, lo, hi in checks:
+            text = text.where(~o, text + label(c) + " = " + _fmt(v) + " (range "
+                              + _fmt(lo[rows]) + "-" + _fmt(hi[rows]) + "); ")
         note = " Items were read as millimetres (0-100) and divided by 10." if scale == "mm" \
             else ""
         return "Outside the range of " + meas[m] + ": " + text.str.rstrip("; ") + "." + note
-    reject(pd.concat(off, axis=1).any(axis=1), "out_of_range", out_of_range)
+    reject(off_items.any(axis=1) | off_total, "out_of_range", out_of_range)
     reject((n_items > 0) & (n_items < 4), "partial_items",
-           lambda m: "Only " + n_items[m].astype(str) + " of 4 items present; partial sets "
-           "are never prorated.")
-    item_sum = items.sum(axis=1, min_count=4)
-    mismatch = item_sum.notna() & total.notna() & (
-        (item_sum - total).abs() > settings.total_tolerance + 1e-9)
+           lambda m: "Only " + series(n_items)[m].astype(str) + " of 4 items present; "
+           "partial sets are never prorated.")
+    item_sum = items.sum(axis=1)  # NaN unless all four are present
+    with np.errstate(invalid="ignore"):
+        mismatch = np.abs(item_sum - total) > settings.total_tolerance + 1e-9
     reject(mismatch, "total_mismatch",
-           lambda m: "Reported " + label("total") + " " + _fmt(total[m])
-           + " but the items add up to " + _fmt(item_sum[m]) + ".")
+           lambda m: "Reported " + label("total") + " " + _fmt(total[m.to_numpy()])
+           + " but the items add up to " + _fmt(item_sum[m.to_numpy()]) + ".")
     reject(sh["_last"].notna(), "_last", lambda m: sh["_last_msg"][m])
     last = reason == "_last"
     reason[last] = sh["_last"].to_numpy(dtype=object)[last]
@@ -478,14 +492,15 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
     message[is_skipped] = None
 
     out = pd.DataFrame({"measure": meas}, index=idx)
-    for c in ITEM_COLUMNS:
-        out[c] = items[c]
-    out["total"] = total.fillna(item_sum)
-    out["items_imputed"] = False
+    for i, c in enumerate(ITEM_COLUMNS):
+        out[c] = items[:, i]
+    out["total"] = np.where(np.isnan(total), item_sum, total)
     if imputable:
-        out["items_imputed"] = (n_items == 4) & items.max(axis=1).eq(items.min(axis=1))
+        out["items_imputed"] = (n_items == 4) & (items.max(axis=1) == items.min(axis=1))
     elif "items_imputed" in block:  # a canonical table says so itself
-        out["items_imputed"] = parse_skip(block["items_imputed"])[0] & (n_items == 4)
+        out["items_imputed"] = parse_skip(block["items_imputed"])[0].to_numpy() & (n_items == 4)
+    else:
+        out["items_imputed"] = False
     status = np.where(is_skipped, "skipped", np.where(decided, "rejected", "loaded"))
     out["status"] = pd.Series(status, index=idx, dtype=object)
     out["reason"] = pd.Series(reason, index=idx, dtype=object)
@@ -493,9 +508,9 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
     return out, {"item_scale": scale}
 
 
-def _fmt(v: pd.Series) -> pd.Series:
-    """Numbers as short text: 36, 7.5, 11.25."""
-    return v.map(lambda x: "" if pd.isna(x) else f"{x:g}").astype("str")
+def _fmt(v) -> np.ndarray:
+    """Numbers as short text: 36, 7.5, 11.25 (only ever called on the rows rejected)."""
+    return np.array([("" if pd.isna(x) else f"{x:g}") for x in np.asarray(v)], dtype=object)
 
 
 _AGE_OF_MEASURE = {"CORS": "child", "CSRS": "child", "CGSRS": "child", "YCORS": "young_child"}
