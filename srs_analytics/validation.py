@@ -433,7 +433,8 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
     reject(bad_skip, "invalid_skip_flag",
            lambda m: "Skip flag '" + _text(col("skip"))[m].fillna("") + "' is neither yes/no "
            "nor 1/0.")
-    reject(skipped, "_skipped", "")
+    is_skipped = skipped.to_numpy(dtype=bool) & ~decided
+    decided |= is_skipped  # skipped rows are decided: no later reason applies
     reject(meas.isna(), "unknown_measure",
            lambda m: "Measure '" + _text(measure)[m].fillna("(empty)") + "' is not one of "
            + ", ".join(inst) + ".")
@@ -484,12 +485,10 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
     reject(mismatch, "total_mismatch",
            lambda m: "Reported " + label("total") + " " + _fmt(total[m.to_numpy()])
            + " but the items add up to " + _fmt(item_sum[m.to_numpy()]) + ".")
-    reject(sh["_last"].notna(), "_last", lambda m: sh["_last_msg"][m])
-    last = reason == "_last"
-    reason[last] = sh["_last"].to_numpy(dtype=object)[last]
-    is_skipped = reason == "_skipped"
-    reason[is_skipped] = None
-    message[is_skipped] = None
+    last = sh["_last"].to_numpy(dtype=object)
+    late = pd.notna(last) & ~decided
+    reason[late], message[late] = last[late], sh["_last_msg"].to_numpy(dtype=object)[late]
+    decided |= late
 
     out = pd.DataFrame({"measure": meas}, index=idx)
     for i, c in enumerate(ITEM_COLUMNS):
@@ -501,7 +500,9 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
         out["items_imputed"] = parse_skip(block["items_imputed"])[0].to_numpy() & (n_items == 4)
     else:
         out["items_imputed"] = False
-    status = np.where(is_skipped, "skipped", np.where(decided, "rejected", "loaded"))
+    status = np.full(len(idx), "loaded", dtype=object)
+    status[decided] = "rejected"
+    status[is_skipped] = "skipped"
     out["status"] = pd.Series(status, index=idx, dtype=object)
     out["reason"] = pd.Series(reason, index=idx, dtype=object)
     out["message"] = pd.Series(message, index=idx, dtype=object)
