@@ -1,0 +1,675 @@
+"""Client outcomes on the ORS family: intake, last score, change, reliable change and
+clinical significance, per client and episode and per session (DOMAIN.md section 3).
+
+Self-ratings only: collateral ratings (a parent, a teacher, a partner) are reported beside
+the self figures, never mixed in. Every threshold is a setting of :class:`OutcomeSettings`.
+:func:`reliable_change` and :func:`clinical_significance` work on any pre/post scores and
+reproduce published Jacobson-Truax counts (``tests/test_outcomes.py``).
+
+References
+----------
+Jacobson, N. S. and Truax, P. (1991). Clinical significance: a statistical approach to
+defining meaningful change in psychotherapy research. Journal of Consulting and Clinical
+Psychology, 59(1), 12-19.
+Miller, S. D., Duncan, B. L., Brown, J., Sparks, J. A. and Claud, D. A. (2003). The Outcome
+Rating Scale. Journal of Brief Therapy, 2(2), 91-100.
+OpenFIT knowledge base KA-01028 (cutoffs: adult 25, child 32; reliable change 5 points).
+NHS CYP IAPT (an alternative reliable change: 6.6 points for the ORS, 10 for the CORS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+
+from .instruments import INSTRUMENTS, OUTCOME, Instrument
+
+__all__ = ["OUTCOME_CATEGORIES", "OUTCOME_LABELS", "RELIABLE_CHANGE", "Z_CRIT",
+           "OutcomeSettings", "client_outcomes", "clinical_cutoff", "clinical_significance",
+           "reliable_change", "reliable_change_threshold", "session_outcomes"]
+
+#: Two-sided 5% critical value of the standard normal (Jacobson and Truax 1991).
+Z_CRIT = 1.959964
+#: Clinical significance categories, best first (Jacobson and Truax 1991; DOMAIN.md).
+OUTCOME_CATEGORIES = ("recovered", "improved", "unchanged", "deteriorated", "harmed")
+#: The ``outcome`` column of :func:`client_outcomes`: the categories, ``insufficient`` (no
+#: change to judge) and ``not_scored`` (a measure without a cutoff: YCORS).
+OUTCOME_LABELS = (*OUTCOME_CATEGORIES, "insufficient", "not_scored")
+#: Categories of :func:`reliable_change`.
+RELIABLE_CHANGE = ("improvement", "none", "deterioration")
+#: Outcome measure of each age group (DOMAIN.md section 1; CORC measure pages).
+_MEASURE_FOR_AGE = {"young_child": "YCORS", "child": "CORS", "adolescent": "ORS",
+                    "adult": "ORS"}
+_CUTOFF_KINDS = ("default", "a", "b", "c")
+
+
+@dataclass(frozen=True)
+class OutcomeSettings:
+    """Rules for reliable change and clinical significance on the ORS family.
+
+    Attributes
+    ----------
+    method : {"points", "jt"}, default "points"
+        ``"points"``: a change of at least ``rci`` points is reliable (the PCOMS convention,
+        OpenFIT KA-01028). ``"jt"``: Jacobson and Truax (1991), from ``reliability`` and
+        the intake SD.
+    rci : float, default 5.0
+        Reliable change in points for ``"points"``, inclusive (OpenFIT KA-01028; NHS CYP
+        IAPT uses 6.6 for the ORS and 10 for the CORS).
+    reliability : float, default 0.93
+        For ``"jt"``: the ORS alpha of the original study (Miller et al. 2003, not
+        re-checked; non-clinical samples .80-.83, test-retest .53).
+    sd_intake, mean_intake : float, optional
+        Intake SD and mean of the clinical population (agency norms, say). By default
+        computed from the data per measure and cutoff age group, over the episodes with at
+        least two self-rated administrations (sample SD, n - 1).
+    cutoff : {"default", "a", "b", "c"} or float, default "default"
+        ``"default"``: the measure's cutoff for the age group in ``instruments`` (adult ORS
+        25, adolescent 28, CORS 32; OpenFIT KA-01028; the adolescent 28 has no primary
+        source). ``"a"``, ``"b"``, ``"c"``: Jacobson and Truax (1991), see
+        :func:`clinical_cutoff`. A number: that cutoff for every measure.
+    functional_mean, functional_sd : float, default 30.5 and 5.8
+        A non-clinical ORS sample (Miller et al. 2003; DOMAIN.md section 1), for cutoffs
+        b and c. Adult ORS norms: no CORS norms are bundled.
+    z_crit : float, default 1.959964
+        Critical value of the Jacobson-Truax z (two-sided 5%).
+    higher_is_better : bool, default True
+        Direction of the scale (True for every PCOMS measure).
+
+    Examples
+    --------
+    >>> OutcomeSettings(method="jt", cutoff="c").reliability
+    0.93
+    """
+
+    method: str = "points"
+    rci: float = 5.0
+    reliability: float = 0.93
+    sd_intake: float | None = None
+    mean_intake: float | None = None
+    cutoff: str | float = "default"
+    functional_mean: float = 30.5
+    functional_sd: float = 5.8
+    z_crit: float = Z_CRIT
+    higher_is_better: bool = True
+
+    def __post_init__(self):
+        _check_method(self.method, self.rci, self.reliability, self.z_crit)
+        for name in ("sd_intake", "functional_sd", "mean_intake", "functional_mean"):
+            value = getattr(self, name)
+            positive = "sd" in name
+            if value is not None and not (isinstance(value, Real) and (value > 0 or not positive)):
+                raise ValueError(f"{name} must be a {'positive ' * positive}number, got {value!r}")
+        c = self.cutoff
+        if not (c in _CUTOFF_KINDS if isinstance(c, str) else isinstance(c, Real)):
+            raise ValueError(f"cutoff must be one of {_CUTOFF_KINDS} or a number, got {c!r}")
+
+
+def reliable_change_threshold(sd_pre: float, reliability: float, *,
+                              z_crit: float = Z_CRIT) -> float:
+    """The Jacobson-Truax reliable change in points, ``z_crit * S_diff``.
+
+    Notes
+    -----
+    :math:`S_{diff} = \\sqrt{2}\\, SD_{pre} \\sqrt{1 - r}` (Jacobson and Truax 1991).
+
+    Examples
+    --------
+    DOMAIN.md's consistency check: reliability .93 and an intake SD of 7 give about 5
+    points, the PCOMS convention.
+
+    >>> round(reliable_change_threshold(7, 0.93), 2)
+    5.13
+    """
+    return float(z_crit * np.sqrt(2.0) * sd_pre * np.sqrt(1.0 - reliability))
+
+
+def clinical_cutoff(pre, kind: str = "c", *, functional_mean: float = 30.5,
+                    functional_sd: float = 5.8, higher_is_better: bool = True) -> float:
+    """A Jacobson-Truax cutoff between the clinical and the functional population.
+
+    Parameters
+    ----------
+    pre : array-like of float
+        Pre-treatment scores of the clinical sample; missing values are dropped.
+    kind : {"a", "b", "c"}, default "c"
+        a: 2 SD beyond the clinical mean, towards the functional side; b: 2 SD beyond the
+        functional mean, towards the clinical side (with the functional SD, as Jacobson
+        and Truax; the R package clinicalsignificance uses the clinical SD); c: between
+        the two means, weighted by the SDs.
+    functional_mean, functional_sd : float, default 30.5 and 5.8
+        Functional norms (non-clinical ORS sample, Miller et al. 2003).
+    higher_is_better : bool, default True
+
+    Notes
+    -----
+    With :math:`s = 1` when higher is better, else :math:`-1`, and the clinical mean and
+    sample SD (n - 1) from ``pre``: :math:`a = M_{clin} + 2 s\\, SD_{clin}`,
+    :math:`b = M_{func} - 2 s\\, SD_{func}`,
+    :math:`c = (SD_{clin} M_{func} + SD_{func} M_{clin}) / (SD_{clin} + SD_{func})`.
+
+    Examples
+    --------
+    DOMAIN.md's consistency check: intakes with mean 17.5 and SD 7 and the non-clinical
+    norms 30.5 / 5.8 put cutoff c at about 25, the published adult ORS cutoff.
+
+    >>> round(clinical_cutoff([10.5, 17.5, 24.5], "c"), 1)
+    24.6
+    """
+    pre = np.asarray(pre, dtype=float).ravel()
+    pre = pre[~np.isnan(pre)]
+    mean, sd = (pre.mean(), pre.std(ddof=1)) if len(pre) > 1 else (np.nan, np.nan)
+    return float(_cutoff(kind, mean, sd, functional_mean, functional_sd, higher_is_better))
+
+
+def reliable_change(pre, post, *, method: str = "points", rci: float = 5.0,
+                    reliability: float = 0.93, sd_pre: float | None = None,
+                    z_crit: float = Z_CRIT, higher_is_better: bool = True) -> pd.Series:
+    """Reliable change from ``pre`` to ``post``: improvement, none or deterioration.
+
+    Parameters
+    ----------
+    pre, post : array-like of float
+        Scores before and after, paired by position; a pair with a missing value gives NA.
+    method, rci, reliability, z_crit, higher_is_better
+        As in :class:`OutcomeSettings`.
+    sd_pre : float, optional
+        SD of the pre scores for ``"jt"``; by default the sample SD (n - 1) of the pre
+        scores of the complete pairs.
+
+    Returns
+    -------
+    pandas.Series
+        Categorical with the categories :data:`RELIABLE_CHANGE`, on the index of ``pre``
+        when it is a Series.
+
+    Notes
+    -----
+    Change :math:`d = post - pre` (reversed when lower is better), rounded to 9 decimals
+    so that, say, 17.6 - 12.6 is exactly 5. Points: improvement when :math:`d \\ge rci`,
+    deterioration when :math:`d \\le -rci`. Jacobson-Truax: :math:`z = d / S_{diff}` with
+    :math:`S_{diff} = \\sqrt{2}\\, SD_{pre} \\sqrt{1 - r}`, reliable when
+    :math:`|z| > z_{crit}` (strict).
+
+    Examples
+    --------
+    >>> reliable_change([10, 10, 20], [15, 14.9, 15]).tolist()
+    ['improvement', 'none', 'deterioration']
+    """
+    pre, post, index = _pairs(pre, post)
+    sd = _sd(pre, post) if sd_pre is None else sd_pre
+    scale, crit, inclusive, _ = _rule(method, rci, reliability, sd, z_crit)
+    rc, _ = _classify(pre, post, scale, crit, inclusive, np.nan, higher_is_better)
+    return pd.Series(pd.Categorical.from_codes(rc, RELIABLE_CHANGE), index=index,
+                     name="reliable_change")
+
+
+def clinical_significance(pre, post, *, cutoff: str | float, method: str = "points",
+                          rci: float = 5.0, reliability: float = 0.93,
+                          sd_pre: float | None = None, mean_pre: float | None = None,
+                          functional_mean: float = 30.5, functional_sd: float = 5.8,
+                          z_crit: float = Z_CRIT, higher_is_better: bool = True) -> pd.Series:
+    """Recovered, improved, unchanged, deteriorated or harmed (Jacobson and Truax 1991).
+
+    Parameters
+    ----------
+    pre, post : array-like of float
+        Scores before and after, paired by position; a pair with a missing value gives NA.
+    cutoff : {"a", "b", "c"} or float
+        A fixed cutoff, or one of :func:`clinical_cutoff` from the pre scores of the
+        complete pairs (or ``mean_pre`` and ``sd_pre``) and the functional norms.
+    method, rci, reliability, z_crit, higher_is_better, functional_mean, functional_sd
+        As in :class:`OutcomeSettings`.
+    sd_pre, mean_pre : float, optional
+        Clinical intake SD and mean; by default from the complete pairs (SD with n - 1).
+
+    Returns
+    -------
+    pandas.Series
+        Categorical with the categories :data:`OUTCOME_CATEGORIES`.
+
+    Notes
+    -----
+    As DOMAIN.md section 3 defines them, with the reliable change of
+    :func:`reliable_change`; "below" and "above" are strict and follow the direction of the
+    scale (the clinical side is below the cutoff when higher is better):
+
+    - recovered: reliable improvement, pre on the clinical side, post on the functional side;
+    - improved: any other reliable improvement;
+    - harmed: reliable deterioration, pre not on the clinical side, post not on the
+      functional side;
+    - deteriorated: any other reliable deterioration;
+    - unchanged: no reliable change.
+
+    A score exactly at the cutoff is neither clinical nor recovered. This reproduces the
+    published counts of the R package clinicalsignificance and of Jacobson and Truax (1991).
+
+    Examples
+    --------
+    >>> clinical_significance([15, 15, 28, 26, 20], [26, 25, 18, 24, 21], cutoff=25).tolist()
+    ['recovered', 'improved', 'harmed', 'unchanged', 'unchanged']
+    """
+    pre, post, index = _pairs(pre, post)
+    complete = ~(np.isnan(pre) | np.isnan(post))
+    mean = mean_pre if mean_pre is not None else (
+        pre[complete].mean() if complete.any() else np.nan)
+    sd = _sd(pre, post) if sd_pre is None else sd_pre
+    if isinstance(cutoff, str):
+        cutoff = _cutoff(cutoff, mean, sd, functional_mean, functional_sd, higher_is_better)
+    scale, crit, inclusive, _ = _rule(method, rci, reliability, sd, z_crit)
+    _, out = _classify(pre, post, scale, crit, inclusive, cutoff, higher_is_better)
+    return pd.Series(pd.Categorical.from_codes(out, OUTCOME_CATEGORIES), index=index,
+                     name="outcome")
+
+
+def client_outcomes(data: pd.DataFrame, *, settings: OutcomeSettings | None = None,
+                    client: str = "client_id", episode: str = "episode_id",
+                    clinician: str = "clinician_id", date: str = "session_date",
+                    session: str = "session_number", measure: str = "measure",
+                    rater: str = "rater", total: str = "total", age_group: str = "age_group",
+                    instruments: Mapping[str, Instrument] = INSTRUMENTS) -> pd.DataFrame:
+    """Outcome per client and episode from self-ratings, with collateral ratings beside.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The canonical table. Only outcome measures (``family == "outcome"`` in
+        ``instruments``: ORS, CORS, YCORS) with a total are used. ``clinician``,
+        ``age_group`` and one of ``date`` / ``session`` may be absent.
+    settings : OutcomeSettings, optional
+        Reliable change and cutoff rules; by default points (5) and the age group's cutoff.
+    client, episode, clinician, date, session, measure, rater, total, age_group : str
+        Column names.
+    instruments : mapping, default :data:`srs_analytics.instruments.INSTRUMENTS`
+        Measures and their default cutoffs.
+
+    Returns
+    -------
+    DataFrame
+        One row per client and episode with a self-rated outcome administration, sorted by
+        client and episode (a couple's episode gives one row per partner):
+
+        - ``client_id``, ``episode_id``; ``clinician_id`` and ``episode_status``, the last
+          known in the client's rows of the episode; ``age_group``, the first known;
+        - ``measure``: the self-rated outcome measure of the client's age group (young
+          child YCORS, child CORS, else ORS); without one, the measure given most often;
+        - ``cutoff`` and ``rci``: the cutoff and the reliable change in points applied
+          (points: a change of at least ``rci``; JT: of more than ``rci``);
+        - ``n_sessions``: self-rated administrations of that measure (sessions with one);
+          ``first_date``, ``last_date`` and ``n_days`` from the first to the last;
+        - ``ors_intake`` and ``ors_last``: the first and the last of them in session order
+          (session number, then date); ``ors_change`` = last - intake, NA with just one;
+        - ``reliable_change``: ``improvement``, ``none`` or ``deterioration``
+          (:func:`reliable_change`); NA when ``outcome`` is ``insufficient`` or
+          ``not_scored``;
+        - ``outcome``: one of :data:`OUTCOME_CATEGORIES` (:func:`clinical_significance`);
+          ``insufficient`` for a single administration (with ``method="jt"``, also when
+          fewer than two episodes of the measure and age group have a change to estimate
+          the intake SD from); ``not_scored`` for a measure without a cutoff (YCORS);
+        - ``intake_clinical``: intake strictly below the cutoff (NA when not scored);
+        - ``collateral_raters``: every collateral rater with an outcome rating of the
+          client in the episode (comma-separated); for the one with the most ratings (then
+          the earliest) ``collateral_rater``, ``collateral_measure``, ``collateral_n`` (0
+          when none), ``collateral_intake``, ``collateral_last`` and ``collateral_change``.
+          They never enter the self figures.
+
+    Notes
+    -----
+    With ``method="jt"`` the intake SD (and, for cutoffs a and c, the mean) is computed per
+    measure and cutoff age group over the episodes in ``data`` with at least two self-rated
+    administrations (complete pairs, as the R package clinicalsignificance does), unless
+    ``settings`` gives ``sd_intake`` / ``mean_intake`` (agency norms). Formulas:
+    :func:`reliable_change`, :func:`clinical_cutoff`, :func:`clinical_significance`.
+
+    References
+    ----------
+    Jacobson and Truax (1991); Miller et al. (2003); OpenFIT KA-01028; NHS CYP IAPT (6.6
+    and 10 points as alternative ``rci``).
+
+    Examples
+    --------
+    >>> from srs_analytics import simulate
+    >>> out = client_outcomes(simulate(30, seed=1))
+    >>> out[["measure", "cutoff", "ors_intake", "ors_last", "outcome"]].head(3)
+      measure  cutoff  ors_intake  ors_last       outcome
+    0     ORS    25.0       18.74     13.16  deteriorated
+    1     ORS    25.0        7.00     21.00      improved
+    2     ORS    28.0       26.27     25.13     unchanged
+    """
+    s = settings or OutcomeSettings()
+    p, own = _episodes(data, s, instruments, client=client, episode=episode,
+                       clinician=clinician, date=date, session=session, measure=measure,
+                       rater=rater, total=total, age_group=age_group)
+    own = _choose(own).reset_index(drop=True)
+    change = np.where(own["n"] > 1, np.round(own["last"] - own["intake"], 9), np.nan)
+    rc, out = _classify(own["intake"], own["last"], own["scale"], own["crit"],
+                        s.method == "points", own["cutoff"], s.higher_is_better)
+    out[np.isnan(change) | (rc < 0)] = OUTCOME_LABELS.index("insufficient")
+    out[own["cutoff_group"].isna().to_numpy()] = OUTCOME_LABELS.index("not_scored")
+    rc[out >= len(OUTCOME_CATEGORIES)] = -1
+    sign = 1 if s.higher_is_better else -1
+    ce = own["ce"].to_numpy()
+    res = pd.DataFrame({
+        client: p["client"][ce], episode: p["episode"][ce], clinician: p["clinician"][ce],
+        "episode_status": p["status"][ce], age_group: p["age"][ce],
+        measure: own["measure"], "cutoff": own["cutoff"], "rci": own["rci"],
+        "n_sessions": own["n"], "first_date": own["d0"], "last_date": own["d1"],
+        "n_days": (own["d1"] - own["d0"]).dt.days.astype("Int64"),
+        "ors_intake": own["intake"], "ors_last": own["last"], "ors_change": change,
+        "reliable_change": pd.Categorical.from_codes(rc, RELIABLE_CHANGE),
+        "outcome": pd.Categorical.from_codes(out, OUTCOME_LABELS),
+        "intake_clinical": _nullable(sign * own["intake"] < sign * own["cutoff"],
+                                     own["cutoff"].isna()),
+    })
+    return pd.concat([res, _collateral(p["collateral"], ce)], axis=1)
+
+
+def session_outcomes(data: pd.DataFrame, *, settings: OutcomeSettings | None = None,
+                     client: str = "client_id", episode: str = "episode_id",
+                     clinician: str = "clinician_id", date: str = "session_date",
+                     session: str = "session_number", measure: str = "measure",
+                     rater: str = "rater", total: str = "total", age_group: str = "age_group",
+                     instruments: Mapping[str, Instrument] = INSTRUMENTS) -> pd.DataFrame:
+    """Every self-rated outcome administration against its episode's intake.
+
+    Parameters and thresholds (a Jacobson-Truax intake SD included) are those of
+    :func:`client_outcomes`.
+
+    Returns
+    -------
+    DataFrame
+        One row per self-rated outcome administration, sorted by client, episode, measure
+        and session order: ``client_id``, ``episode_id``, ``clinician_id`` (of the row),
+        ``session_number``, ``session_date``, ``measure``, ``age_group`` (the client's),
+        ``total``, ``intake`` (the first administration of the measure in the episode),
+        ``change_from_intake``, ``cutoff``, ``rci``, ``clinical`` (total strictly below
+        the cutoff), ``reliable_improvement`` and ``reliable_deterioration`` (the change
+        from intake, as :func:`reliable_change`; False at the intake). The last three are
+        nullable booleans: NA for a measure without a cutoff (YCORS) and, with
+        ``method="jt"``, when the intake SD cannot be estimated.
+
+    Examples
+    --------
+    >>> from srs_analytics import simulate
+    >>> s = session_outcomes(simulate(30, seed=1))
+    >>> s[["session_number", "total", "change_from_intake", "reliable_deterioration"]].head(3)
+       session_number  total  change_from_intake  reliable_deterioration
+    0               1  18.74                0.00                   False
+    1               2  21.86                3.12                   False
+    2               3  20.06                1.32                   False
+    """
+    s = settings or OutcomeSettings()
+    p, own = _episodes(data, s, instruments, client=client, episode=episode,
+                       clinician=clinician, date=date, session=session, measure=measure,
+                       rater=rater, total=total, age_group=age_group)
+    o = own.iloc[np.repeat(np.arange(len(own)), own["n"].to_numpy())].reset_index(drop=True)
+    r = p["rows"].iloc[_expand(own["start"].to_numpy(), own["n"].to_numpy())]
+    tot = r["_total"].to_numpy()
+    rc, _ = _classify(o["intake"], tot, o["scale"], o["crit"], s.method == "points",
+                      o["cutoff"], s.higher_is_better)
+    sign = 1 if s.higher_is_better else -1
+    ce = o["ce"].to_numpy()
+    return pd.DataFrame({
+        client: p["client"][ce], episode: p["episode"][ce], clinician: r["_clin"].array,
+        session: r["_session"].array, date: r["_date"].to_numpy(), measure: o["measure"],
+        age_group: p["age"][ce], total: tot, "intake": o["intake"],
+        "change_from_intake": np.round(tot - o["intake"].to_numpy(), 9),
+        "cutoff": o["cutoff"], "rci": o["rci"],
+        "clinical": _nullable(sign * tot < sign * o["cutoff"].to_numpy(), o["cutoff"].isna()),
+        "reliable_improvement": _nullable(rc == 0, rc < 0),
+        "reliable_deterioration": _nullable(rc == 2, rc < 0),
+    })
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+def _check_method(method, rci, reliability, z_crit):
+    if method not in ("points", "jt"):
+        raise ValueError(f"method must be 'points' or 'jt', got {method!r}")
+    for name, value, low, high in [("rci", rci, 0, None), ("z_crit", z_crit, 0, None),
+                                   ("reliability", reliability, None, 1)]:
+        if not (isinstance(value, Real) and (low is None or value > low)
+                and (high is None or 0 <= value < high)):
+            wanted = "a number in [0, 1)" if high else "a positive number"
+            raise ValueError(f"{name} must be {wanted}, got {value!r}")
+
+
+def _pairs(pre, post):
+    """Pre and post as float arrays of one length, and the index of ``pre`` if any."""
+    index = pre.index if isinstance(pre, pd.Series) else None
+    pre, post = np.asarray(pre, dtype=float), np.asarray(post, dtype=float)
+    if pre.ndim != 1 or pre.shape != post.shape:
+        raise ValueError(f"pre and post must be 1-D and of the same length, got shapes "
+                         f"{pre.shape} and {post.shape}")
+    return pre, post, index
+
+
+def _sd(pre, post):
+    """Sample SD (n - 1) of the pre scores of the complete pairs."""
+    x = pre[~(np.isnan(pre) | np.isnan(post))]
+    return x.std(ddof=1) if len(x) > 1 else np.nan
+
+
+def _rule(method, rci, reliability, sd, z_crit):
+    """(scale, critical value, inclusive, reliable change in points) of a method.
+
+    A change ``d`` is a reliable improvement when ``d / scale`` reaches ``crit`` (``>=``
+    when inclusive, else ``>``). ``sd`` may be an array, one per norm group.
+    """
+    _check_method(method, rci, reliability, z_crit)
+    if method == "points":
+        return 1.0, float(rci), True, float(rci)
+    s_diff = np.sqrt(2.0) * np.asarray(sd, dtype=float) * np.sqrt(1.0 - reliability)
+    return s_diff, z_crit, False, z_crit * s_diff
+
+
+def _cutoff(kind, mean, sd, functional_mean, functional_sd, higher_is_better):
+    """Jacobson-Truax cutoff a, b or c (:func:`clinical_cutoff`); arrays broadcast."""
+    sign = 1.0 if higher_is_better else -1.0
+    if kind == "a":
+        return mean + sign * 2 * sd
+    if kind == "b":
+        return functional_mean - sign * 2 * functional_sd
+    if kind == "c":
+        return (sd * functional_mean + functional_sd * mean) / (sd + functional_sd)
+    raise ValueError(f"cutoff must be 'a', 'b', 'c' or a number, got {kind!r}")
+
+
+def _classify(pre, post, scale, crit, inclusive, cutoff, higher_is_better):
+    """Codes into RELIABLE_CHANGE and OUTCOME_CATEGORIES, -1 where the change is unknown.
+
+    Arguments broadcast. The change is rounded to 9 decimals so that float noise
+    (17.6 - 12.6 = 5.000000000000002) cannot decide a boundary case.
+    """
+    sign = 1.0 if higher_is_better else -1.0
+    pre, post, scale, cutoff = (np.asarray(v, dtype=float) for v in (pre, post, scale, cutoff))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.round(sign * (post - pre), 9) / scale
+    imp = z >= crit if inclusive else z > crit
+    det = z <= -crit if inclusive else z < -crit
+    clinical_pre, functional_post = sign * pre < sign * cutoff, sign * post > sign * cutoff
+    rc = np.where(imp, 0, np.where(det, 2, 1)).astype(np.int8)
+    out = np.select([imp & clinical_pre & functional_post, imp,
+                     det & ~clinical_pre & ~functional_post, det], [0, 1, 4, 3], 2)
+    out = out.astype(np.int8)
+    rc[np.isnan(z)] = out[np.isnan(z)] = -1
+    return rc, out
+
+
+# --- the canonical table -------------------------------------------------------------------
+
+def _prepare(data, cols, instruments):
+    """Outcome administrations grouped by client-episode (``ce``), rater and measure.
+
+    Returns a dict: ``client``, ``episode``, ``clinician``, ``status``, ``age`` (arrays by
+    ``ce``); ``rows`` (outcome administrations sorted by ce, rater, measure, session number
+    then date); ``groups`` (one row per ce, rater and measure: ``n``, ``start`` in
+    ``rows``, ``intake``, ``last``, ``d0``, ``d1``, ``t0`` (session-order rank of the
+    first), ``self``, ``pref`` (the age group's measure), ``cutoff_group``,
+    ``default_cutoff``).
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    for key in ("client", "episode", "measure", "rater", "total"):
+        if cols[key] not in data.columns:
+            raise ValueError(f"column {cols[key]!r} ({key}=) not found in data")
+    if cols["date"] not in data.columns and cols["session"] not in data.columns:
+        raise ValueError(f"data needs a session date ({cols['date']!r}) or number "
+                         f"({cols['session']!r}) column to order administrations")
+
+    def column(key, default=pd.NA):
+        name = cols.get(key, key)
+        return data[name] if name in data.columns else pd.Series(default, index=data.index)
+
+    cc, cu = pd.factorize(data[cols["client"]], sort=True)
+    ec, eu = pd.factorize(data[cols["episode"]], sort=True)
+    if (cc < 0).any() or (ec < 0).any():
+        raise ValueError(f"columns {cols['client']!r} and {cols['episode']!r} must not have "
+                         "missing values")
+    width = max(len(eu), 1)
+    keys, ce = np.unique(cc.astype(np.int64) * width + ec, return_inverse=True)
+    snum = pd.to_numeric(column("session", np.nan), errors="coerce")
+    snum = snum.to_numpy(dtype=float, na_value=np.inf)
+    dates = pd.to_datetime(column("date", pd.NaT), errors="coerce").astype("datetime64[ns]")
+    dnum = np.where(dates.isna(), np.iinfo(np.int64).max, dates.to_numpy().view(np.int64))
+    order = np.lexsort((dnum, snum, ce))
+    rank = np.empty(len(data), dtype=np.int64)
+    rank[order] = np.arange(len(data))
+
+    def per_episode(key, how):  # the first or last known value of a column, by ce
+        s = column(key).iloc[order].reset_index(drop=True)
+        return getattr(s.groupby(ce[order]), how)().reindex(range(len(keys))).array
+
+    p = {"client": cu.take(keys // width).array, "episode": eu.take(keys % width).array,
+         "clinician": per_episode("clinician", "last"), "age": per_episode("age_group", "first"),
+         "status": per_episode("episode_status", "last")}
+
+    family = [k for k, inst in instruments.items() if inst.family == OUTCOME]
+    total = pd.to_numeric(data[cols["total"]], errors="coerce").to_numpy(dtype=float)
+    sub = np.flatnonzero(data[cols["measure"]].isin(family).to_numpy() & ~np.isnan(total))
+    mc, mu = pd.factorize(data[cols["measure"]].iloc[sub], sort=True)
+    rcode, ru = pd.factorize(data[cols["rater"]].iloc[sub], sort=True)
+    if (rcode < 0).any():
+        raise ValueError(f"column {cols['rater']!r} has missing values in outcome rows")
+    perm = np.lexsort((rank[sub], mc, rcode, ce[sub]))
+    sub, mc, rcode, cs = sub[perm], mc[perm], rcode[perm], ce[sub][perm]
+    p["rows"] = pd.DataFrame({
+        "_total": total[sub], "_date": dates.to_numpy()[sub],
+        "_session": pd.array(column("session").iloc[sub].to_numpy(), dtype="Int64"),
+        "_clin": column("clinician").iloc[sub].to_numpy(dtype=object)})
+    new = np.ones(len(sub), dtype=bool)
+    new[1:] = (np.diff(cs) != 0) | (np.diff(rcode) != 0) | (np.diff(mc) != 0)
+    start = np.flatnonzero(new)
+    end = np.append(start[1:], len(sub)).astype(np.int64)[:len(start)] - 1
+    g = pd.DataFrame({
+        "ce": cs[start], "rater": ru.take(rcode[start]).array,
+        "measure": mu.take(mc[start]).array, "n": end - start + 1, "start": start,
+        "intake": total[sub[start]], "last": total[sub[end]],
+        "d0": dates.to_numpy()[sub[start]], "d1": dates.to_numpy()[sub[end]],
+        "t0": rank[sub[start]]})
+    g["self"] = (g["rater"] == "self").to_numpy()
+    age = pd.Series(p["age"][g["ce"].to_numpy()], dtype=object)
+    g["pref"] = age.map(_MEASURE_FOR_AGE).to_numpy() == g["measure"].to_numpy()
+    p["groups"] = pd.concat([g, _cutoff_groups(g["measure"], age, instruments)], axis=1)
+    return p
+
+
+def _cutoff_groups(measure, age, instruments):
+    """The age group whose default cutoff applies and that cutoff; None without a cutoff.
+
+    The age group's own cutoff when the measure has one, else the measure's first (adult
+    for an ORS of unknown age), as :meth:`Instrument.cutoff` does.
+    """
+    keys = pd.DataFrame({"measure": measure.to_numpy(), "age": age.fillna("").to_numpy()})
+    combos = keys.drop_duplicates().reset_index(drop=True)
+    groups, cutoffs = [], []
+    for m, a in combos.itertuples(index=False):  # a few combinations, not one per client
+        cut = instruments[m].cutoffs
+        groups.append((a if a in cut else next(iter(cut))) if cut else None)
+        cutoffs.append(cut[groups[-1]] if cut else np.nan)
+    combos["cutoff_group"] = pd.Series(groups, dtype=object)
+    combos["default_cutoff"] = pd.Series(cutoffs, dtype=float)
+    return keys.merge(combos, on=["measure", "age"], how="left")[list(combos.columns[2:])]
+
+
+def _episodes(data, s, instruments, **cols):
+    """The prepared table, and the self-rated groups with their cutoff and change rule."""
+    p = _prepare(data, cols, instruments)
+    own = p["groups"][p["groups"]["self"]].reset_index(drop=True)
+    own = own.merge(_norms(own, _choose(own), s), on=["measure", "cutoff_group"], how="left")
+    p["collateral"] = p["groups"][~p["groups"]["self"]]
+    return p, own
+
+
+def _choose(own):
+    """One self-rated measure per client-episode: the age group's, else the most given."""
+    own = own.sort_values(["ce", "pref", "n", "t0", "measure"],
+                          ascending=[True, False, False, True, True])
+    return own.drop_duplicates("ce")
+
+
+def _norms(own, chosen, s):
+    """Cutoff and reliable-change rule per measure and cutoff age group.
+
+    The intake mean and SD (n - 1) come from the chosen episodes with two or more
+    administrations unless ``s.mean_intake`` / ``s.sd_intake`` are given.
+    """
+    key = ["measure", "cutoff_group"]
+    norms = own.loc[own["cutoff_group"].notna(), [*key, "default_cutoff"]]
+    norms = norms.drop_duplicates(key).reset_index(drop=True)
+    complete = chosen[(chosen["n"] > 1) & chosen["cutoff_group"].notna()]
+    stats = complete.groupby(key)["intake"].agg(m="mean", sd="std").reset_index()
+    norms = norms.merge(stats, on=key, how="left")
+    mean = norms["m"] if s.mean_intake is None else pd.Series(s.mean_intake, norms.index)
+    sd = norms["sd"] if s.sd_intake is None else pd.Series(s.sd_intake, norms.index)
+    sd = sd.where(sd > 0)
+    if s.cutoff == "default":
+        norms["cutoff"] = norms["default_cutoff"]
+    elif isinstance(s.cutoff, str):
+        norms["cutoff"] = _cutoff(s.cutoff, mean, sd, s.functional_mean, s.functional_sd,
+                                  s.higher_is_better)
+    else:
+        norms["cutoff"] = float(s.cutoff)
+    norms["scale"], norms["crit"], _, norms["rci"] = _rule(s.method, s.rci, s.reliability,
+                                                           sd, s.z_crit)
+    return norms[[*key, "cutoff", "scale", "crit", "rci"]]
+
+
+def _collateral(groups, ce):
+    """Collateral ratings beside the self figures, aligned with the client-episodes ``ce``."""
+    main = groups.sort_values(["ce", "n", "t0", "rater"], ascending=[True, False, True, True])
+    main = main.drop_duplicates("ce").set_index("ce").reindex(ce)
+    pairs = groups[["ce", "rater"]].drop_duplicates()
+    where = pd.Index(ce).get_indexer(pairs["ce"])
+    raters = np.full(len(ce), "", dtype=object)
+    for name in sorted(pairs["rater"].unique()):  # a few roles, not one per client
+        has = np.zeros(len(ce), dtype=bool)
+        has[where[(pairs["rater"] == name).to_numpy() & (where >= 0)]] = True
+        raters = np.where(has, np.where(raters == "", name, raters + ", " + name), raters)
+    n = main["n"].fillna(0).astype(np.int64).to_numpy()
+    return pd.DataFrame({
+        "collateral_raters": pd.array(np.where(raters == "", None, raters), dtype="str"),
+        "collateral_rater": pd.array(main["rater"].to_numpy(dtype=object), dtype="str"),
+        "collateral_measure": pd.array(main["measure"].to_numpy(dtype=object), dtype="str"),
+        "collateral_n": n,
+        "collateral_intake": main["intake"].to_numpy(dtype=float),
+        "collateral_last": main["last"].to_numpy(dtype=float),
+        "collateral_change": np.where(n > 1, np.round(main["last"] - main["intake"], 9),
+                                      np.nan),
+    })
+
+
+def _expand(start, n):
+    """Concatenated ranges ``start[i] .. start[i] + n[i] - 1``, without a Python loop."""
+    return np.repeat(start, n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+
+
+def _nullable(values, missing):
+    """A nullable boolean array, NA where ``missing``."""
+    out = pd.array(np.asarray(values, dtype=bool), dtype="boolean")
+    out[np.asarray(missing, dtype=bool)] = pd.NA
+    return out
