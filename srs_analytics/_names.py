@@ -58,7 +58,8 @@ _LOOKUP = {alias: field for field, aliases in SYNONYMS.items() for alias in alia
 
 _MEASURE_RE = "|".join(m.lower() for m in WIDE_MEASURES)
 _WIDE_ITEM = re.compile(rf"^({_MEASURE_RE})(?:q|item|i|question)?([1-4])$")
-_WIDE_TOTAL = re.compile(rf"^(?:total({_MEASURE_RE})|({_MEASURE_RE})(?:total|totalscore|score|sum)?)$")
+_WIDE_TOTAL = re.compile(
+    rf"^(?:total({_MEASURE_RE})|({_MEASURE_RE})(?:total|totalscore|score|sum)?)$")
 _WIDE_SKIP = re.compile(rf"^(?:({_MEASURE_RE})skip(?:ped)?|skip({_MEASURE_RE}))$")
 
 # Identifying information, dropped on load unless asked for (names, dates of birth, e-mail,

@@ -20,9 +20,9 @@ CORC measure pages (age ranges). NHS Digital MHSDS reference data (SNOMED CT cod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 __all__ = [
     "AGE_GROUPS",

@@ -342,7 +342,8 @@ def _conflict_table(confl: pd.DataFrame) -> pd.DataFrame:
         out = coerce_canonical(pd.DataFrame())
         return out.assign(conflict_id=pd.Series(dtype="int64"), kept=pd.Series(dtype=bool))
     keep = confl[["conflict_id", "kept"]].reset_index(drop=True)
-    table = coerce_canonical(confl.drop(columns=[*_INTERNAL, "conflict_id", "kept"], errors="ignore"))
+    table = coerce_canonical(confl.drop(columns=[*_INTERNAL, "conflict_id", "kept"],
+                                        errors="ignore"))
     table[["conflict_id", "kept"]] = keep
     return table.sort_values(["conflict_id", "source_file", "source_row"], kind="stable",
                              ignore_index=True)

@@ -292,7 +292,8 @@ def read_sqlite(path: Path) -> list[RawTable]:
         names = [r[0] for r in con.execute(
             "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
     except sqlite3.DatabaseError as exc:
-        raise LoadError(f"The file {path.name} is not a readable SQLite database ({exc}).") from None
+        raise LoadError(f"The file {path.name} is not a readable SQLite database "
+                        f"({exc}).") from None
     tables = []
     try:
         for tname in names:

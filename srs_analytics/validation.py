@@ -9,8 +9,8 @@ whole table.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -63,7 +63,8 @@ _STATUS = {"open": "open", "active": "open", "ongoing": "open",
            "droppedout": "closed_unplanned"}
 _YES = {"y", "yes", "1", "true", "t", "skip", "skipped", "ja", "j", "oui", "si", "x"}
 _NO = {"n", "no", "0", "false", "f", "nein", "non", ""}
-_DMY = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
+_DMY = re.compile(
+    r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ import os
 import numpy as np
 import pandas as pd
 import pytest
-
 from hypothesis import settings
 
 from srs_analytics.schema import coerce_canonical
