@@ -60,6 +60,25 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file: .csv, .tsv, .parquet or .xlsx")
 
+    p = sub.add_parser("clients", help="one row per client and episode: outcome, alliance, "
+                       "expected response")
+    _load_options(p)
+    p.add_argument("--method", choices=["points", "jt"], default="points",
+                   help="reliable change: points (default, 5 points) or Jacobson-Truax")
+    p.add_argument("--rci", type=float, default=5.0,
+                   help="reliable change in points for --method points (default 5)")
+    p.add_argument("--reliability", type=float, default=0.93,
+                   help="reliability for --method jt (default .93, Miller et al. 2003)")
+    p.add_argument("--cutoff", default="default",
+                   help="clinical cutoff: default (by age group: 25 adult, 28 adolescent, "
+                   "32 child), a, b, c (Jacobson-Truax) or a number")
+    p.add_argument("--functional-mean", type=float, default=30.5,
+                   help="non-clinical mean for cutoffs b and c (default 30.5)")
+    p.add_argument("--functional-sd", type=float, default=5.8,
+                   help="non-clinical SD for cutoffs b and c (default 5.8)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="output file: .csv, .tsv, .parquet or .xlsx")
+
     p = sub.add_parser("simulate", help="make a synthetic caseload")
     p.add_argument("--clients", type=int, default=300, help="number of clients (default 300)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -126,6 +145,36 @@ def cmd_convert(args) -> int:
     return 0
 
 
+def cmd_clients(args) -> int:
+    from .clients import client_table
+    from .exports import write_table
+    from .outcomes import OutcomeSettings
+
+    out = _check_output(args.output)
+    cutoff = args.cutoff
+    if cutoff not in ("default", "a", "b", "c"):
+        try:
+            cutoff = float(cutoff)
+        except ValueError:
+            raise LoadError(f"--cutoff must be default, a, b, c or a number; got "
+                            f"{args.cutoff!r}.") from None
+    try:
+        settings = OutcomeSettings(method=args.method, rci=args.rci,
+                                   reliability=args.reliability, cutoff=cutoff,
+                                   functional_mean=args.functional_mean,
+                                   functional_sd=args.functional_sd)
+    except ValueError as exc:
+        raise LoadError(f"Invalid outcome settings: {exc}.") from None
+    res = _load(args)
+    table = client_table(res.data, outcome=settings)
+    write_table(table, out)
+    counts = table["outcome"].value_counts()
+    print(f"Wrote {len(table)} client episodes to {out} (from {res.report['loaded']} "
+          f"administrations; {res.report['rejected']} rejected). Outcomes: "
+          + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".")
+    return 0
+
+
 def cmd_simulate(args) -> int:
     from .exports import write_canonical
     from .simulate import simulate
@@ -177,8 +226,8 @@ def cmd_demo(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``srs-analytics`` console script."""
     args = _parser().parse_args(argv)
-    handler = {"validate": cmd_validate, "convert": cmd_convert, "simulate": cmd_simulate,
-               "demo": cmd_demo}[args.command]
+    handler = {"validate": cmd_validate, "convert": cmd_convert, "clients": cmd_clients,
+               "simulate": cmd_simulate, "demo": cmd_demo}[args.command]
     try:
         return handler(args)
     except LoadError as exc:

@@ -206,6 +206,18 @@ def write_canonical(data: pd.DataFrame, path, *, european: bool = False,
                         sheet="canonical")
 
 
+def write_table(frame: pd.DataFrame, path) -> Path:
+    """Write any result table (the client table, the alerts...) by suffix: ``.csv``,
+    ``.tsv``, ``.parquet`` or ``.xlsx``. Text dates are ISO ``yyyy-mm-dd``.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    return _write_frame(frame, _path(path), sheet="data")
+
+
 # --------------------------------------------------------------------------- OpenFIT
 def _openfit_side(wide: pd.DataFrame, side: str, layout: str, total_as_items: bool,
                   skip: tuple[str, str], skip_missing: bool) -> pd.DataFrame:
