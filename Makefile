@@ -20,6 +20,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_analytics.py
 
 sample: $(STAMP)
 	$(BIN)/python data/sample/build.py

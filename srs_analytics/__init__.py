@@ -3,14 +3,22 @@
 All bundled data is synthetic. See ``../shared/DOMAIN.md`` for the measures and rules.
 """
 
+from .alliance import AllianceSettings, client_alliance, session_alliance
+from .clients import client_table
+from .expected import ExpectedResponse, ExpectedSettings, expected_status, fit_expected
 from .instruments import INSTRUMENTS, Instrument
 from .load import LoadResult, load
+from .outcomes import OutcomeSettings, client_outcomes, session_outcomes
 from .readers import LoadError
 from .schema import CANONICAL_COLUMNS, CANONICAL_SCHEMA, COLUMN_DOCS
 from .simulate import simulate
 from .validation import REASONS, LoadSettings
 
-__all__ = ["CANONICAL_COLUMNS", "CANONICAL_SCHEMA", "COLUMN_DOCS", "INSTRUMENTS",
-           "Instrument", "LoadError", "LoadResult", "LoadSettings", "REASONS", "load",
-           "simulate"]
+__all__ = [
+    "CANONICAL_COLUMNS", "CANONICAL_SCHEMA", "COLUMN_DOCS", "INSTRUMENTS", "REASONS",
+    "AllianceSettings", "ExpectedResponse", "ExpectedSettings", "Instrument", "LoadError",
+    "LoadResult", "LoadSettings", "OutcomeSettings",
+    "client_alliance", "client_outcomes", "client_table", "expected_status", "fit_expected",
+    "load", "session_alliance", "session_outcomes", "simulate",
+]
 __version__ = "0.1.0"
