@@ -123,15 +123,17 @@ def coerce_canonical(df: pd.DataFrame) -> pd.DataFrame:
     for c in CANONICAL_COLUMNS:
         s = df[c] if c in df.columns else pd.Series([None] * n, index=df.index, dtype=object)
         if c in _STRING:
-            s = s.astype("str")
+            s = s if str(s.dtype) == "str" else s.astype("str")
         elif c in _FLOAT:
-            s = pd.to_numeric(s, errors="coerce").astype("float64")
+            s = s if s.dtype == "float64" else pd.to_numeric(s, errors="coerce").astype("float64")
         elif c == "session_date":
-            s = pd.to_datetime(s, errors="coerce").astype("datetime64[ns]")
+            s = s if s.dtype == "datetime64[ns]" else pd.to_datetime(
+                s, errors="coerce").astype("datetime64[ns]")
         elif c in ("session_number", "source_row"):
-            s = pd.to_numeric(s, errors="coerce").round().astype("Int64")
+            s = s if s.dtype == "Int64" else pd.to_numeric(s, errors="coerce").round().astype(
+                "Int64")
         elif c == "items_imputed":
-            s = s.fillna(False).astype(bool)
+            s = s if s.dtype == bool else s.fillna(False).astype(bool)
         out[c] = s
     extra = [c for c in df.columns if c not in COLUMN_DOCS]
     res = pd.DataFrame(out, index=df.index)
