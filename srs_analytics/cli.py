@@ -12,6 +12,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pandas as pd
+
 from .readers import LoadError
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -78,6 +80,28 @@ def _parser() -> argparse.ArgumentParser:
                    help="non-clinical SD for cutoffs b and c (default 5.8)")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file: .csv, .tsv, .parquet or .xlsx")
+
+    p = sub.add_parser("alerts", help="one row per alert: low alliance, drops, false "
+                       "reassurance, deterioration, off track...")
+    _load_options(p)
+    p.add_argument("--since", metavar="DATE",
+                   help="only alerts on sessions from this date (yyyy-mm-dd) on")
+    p.add_argument("--clinician", action="append", metavar="ID",
+                   help="only this clinician's clients (repeat for several)")
+    p.add_argument("--min-severity", choices=["info", "warning", "critical"],
+                   help="only alerts of this severity or worse")
+    p.add_argument("--latest-only", action="store_true",
+                   help="only alerts on each episode's latest session")
+    p.add_argument("--rules", metavar="NAMES",
+                   help="comma-separated rules to run (default: all)")
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="output file: .csv, .tsv, .parquet or .xlsx (default: print)")
+
+    p = sub.add_parser("note", help="print the progress-note line of a session")
+    _load_options(p)
+    p.add_argument("--client", required=True, metavar="ID", help="the client")
+    p.add_argument("--session", type=int, metavar="N", help="session number (default: latest)")
+    p.add_argument("--episode", metavar="ID", help="the episode, when the client has several")
 
     p = sub.add_parser("simulate", help="make a synthetic caseload")
     p.add_argument("--clients", type=int, default=300, help="number of clients (default 300)")
@@ -175,6 +199,50 @@ def cmd_clients(args) -> int:
     return 0
 
 
+def cmd_alerts(args) -> int:
+    from .alerts import RULES, AlertSettings, alerts
+    from .exports import write_table
+
+    out = _check_output(args.output) if args.output else None
+    since = None
+    if args.since:
+        since = pd.to_datetime(args.since, format="ISO8601", errors="coerce")
+        if pd.isna(since):
+            raise LoadError(f"--since must be a date like 2026-03-01; got {args.since!r}.")
+    settings = AlertSettings()
+    if args.rules:
+        names = [r.strip() for r in args.rules.split(",") if r.strip()]
+        unknown = [r for r in names if r not in RULES]
+        if unknown:
+            raise LoadError(f"Unknown rule(s) {', '.join(unknown)}; the rules are "
+                            f"{', '.join(RULES)}.")
+        settings = settings.without(*[r for r in RULES if r not in names])
+    res = _load(args)
+    table = alerts(res.data, settings=settings, since=since, clinicians=args.clinician,
+                   min_severity=args.min_severity, latest_only=args.latest_only)
+    if out:
+        write_table(table, out)
+        counts = table["severity"].value_counts()
+        print(f"Wrote {len(table)} alerts to {out}: " + (", ".join(
+            f"{k} {counts.get(k, 0)}" for k in ("critical", "warning", "info"))) + ".")
+    else:
+        with pd.option_context("display.max_colwidth", 120, "display.width", 200):
+            print(table[["client_id", "session_number", "session_date", "rule", "severity",
+                         "message"]].to_string(index=False) if len(table) else "No alerts.")
+    return 0
+
+
+def cmd_note(args) -> int:
+    from .notes import progress_note
+
+    res = _load(args)
+    try:
+        print(progress_note(res.data, args.client, args.session, episode_id=args.episode))
+    except ValueError as exc:
+        raise LoadError(str(exc)) from None
+    return 0
+
+
 def cmd_simulate(args) -> int:
     from .exports import write_canonical
     from .simulate import simulate
@@ -227,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``srs-analytics`` console script."""
     args = _parser().parse_args(argv)
     handler = {"validate": cmd_validate, "convert": cmd_convert, "clients": cmd_clients,
-               "simulate": cmd_simulate, "demo": cmd_demo}[args.command]
+               "alerts": cmd_alerts, "note": cmd_note, "simulate": cmd_simulate,
+               "demo": cmd_demo}[args.command]
     try:
         return handler(args)
     except LoadError as exc:

@@ -270,7 +270,7 @@ def _fit_table(rows, s, strata):
     """Percentiles of the change from intake for every stratum x band x session cell."""
     n_bands, n_sess = _geometry(s)
     n_cells = len(strata) * n_bands * n_sess
-    k = pd.Categorical(rows["_stratum"], categories=strata).codes.astype(np.int64)
+    k = pd.Index(strata).get_indexer(rows["_stratum"]).astype(np.int64)  # -1: no fit
     band = _band(rows["_intake"].to_numpy(), s, n_bands)
     sess = (np.clip(rows["_session"].to_numpy(), 2, s.max_session) - 2).astype(np.int64)
     change = rows["_total"].to_numpy() - rows["_intake"].to_numpy()
@@ -323,7 +323,7 @@ def _lookup(model, rows):
     keys = [model.table[c].astype("str") for c in _strata_columns(s)]
     strata = (keys[0].str.cat(keys[1:], sep="|") if len(model.table) else keys[0])
     strata = strata.to_numpy()[:: n_bands * n_sess]  # the table is stratum x band x session
-    k = pd.Categorical(rows["_stratum"], categories=strata).codes.astype(np.int64)
+    k = pd.Index(strata).get_indexer(rows["_stratum"]).astype(np.int64)  # -1: no fit
     u = rows["_intake"].to_numpy() / s.band_width - 0.5  # in units of band middles
     b0 = np.clip(np.floor(u), 0, n_bands - 1).astype(np.int64)
     b1 = np.minimum(b0 + 1, n_bands - 1)

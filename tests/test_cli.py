@@ -114,3 +114,38 @@ def test_console_script_runs_demo(tmp_path):
     assert "SYNTHETIC" in out.stdout and "loaded" in out.stdout
     assert (tmp_path / "out" / "canonical.csv").exists()
     assert (tmp_path / "out" / "validation.json").exists()
+
+
+def test_alerts_command_writes_the_interface_columns(capsys, tmp_path):
+    out = tmp_path / "alerts.csv"
+    code, text, _ = run(capsys, "alerts", SAMPLE / "caseload.csv", "--min-severity", "warning",
+                        "--since", "2025-06-01", "-o", out)
+    assert code == 0 and "Wrote" in text
+    table = pd.read_csv(out)
+    for col in ("client_id", "episode_id", "session_number", "session_date", "rule",
+                "severity", "item", "value", "threshold", "message", "suggestion"):
+        assert col in table.columns
+    assert set(table["severity"]) <= {"warning", "critical"}
+    assert (pd.to_datetime(table["session_date"]) >= "2025-06-01").all()
+
+
+def test_alerts_command_rules_and_clinician_filters(capsys):
+    code, text, _ = run(capsys, "alerts", SAMPLE / "caseload.csv", "--rules", "sharp_drop",
+                        "--clinician", "T01")
+    assert code == 0
+    lines = [line for line in text.splitlines()[1:] if line.strip()]
+    assert lines and all("sharp_drop" in line for line in lines)
+    code, _, err = run(capsys, "alerts", SAMPLE / "caseload.csv", "--rules", "nonsense")
+    assert code == 2 and "Unknown rule" in err
+    code, _, err = run(capsys, "alerts", SAMPLE / "caseload.csv", "--since", "last week")
+    assert code == 2 and "--since" in err
+
+
+def test_note_command(capsys):
+    code, text, _ = run(capsys, "note", SAMPLE / "caseload.csv", "--client", "C00002")
+    assert code == 0 and text.startswith("SRS total:") and "/40" in text
+    code, text, _ = run(capsys, "note", SAMPLE / "caseload.csv", "--client", "C00002",
+                        "--session", "1")
+    assert code == 0 and "/40" in text
+    code, _, err = run(capsys, "note", SAMPLE / "caseload.csv", "--client", "NOBODY")
+    assert code == 2 and "NOBODY" in err and "Traceback" not in err

@@ -1,0 +1,790 @@
+"""The alert engine: rules over the whole table, each one data and each one switchable.
+
+:func:`alerts` reads the canonical table once per measure family (the alliance flags of
+:func:`~srs_analytics.alliance.session_alliance`, the outcome of
+:func:`~srs_analytics.outcomes.session_outcomes`, the expected treatment response of
+:func:`~srs_analytics.expected.expected_status`) and derives every rule from those tables
+with boolean masks, without a loop over clients. :data:`RULES` names the rules, what they
+mean and where they come from; :class:`AlertSettings` holds which are on, their severities
+and every threshold. To add a rule (the couples rules, say), add its :class:`Rule` to
+:data:`RULES` and a builder to ``_BUILDERS``.
+
+Examples
+--------
+Who needs attention now: the critical alerts of each client's latest session.
+
+>>> from srs_analytics.simulate import simulate
+>>> out = alerts(simulate(300, seed=1), min_severity="critical", latest_only=True)
+>>> out[["client_id", "session_number", "rule", "value", "threshold"]].head(3)
+  client_id  session_number               rule  value  threshold
+0    C00077               3         sharp_drop   -5.4       -5.0
+1    C00190               2         sharp_drop  -13.0       -5.0
+2    C00257               4  ors_deterioration   -5.6       -5.0
+>>> print(out["message"].iloc[0])
+Session 3, 2 Jan 2026: SRS fell 5.4 points since the previous rating (39.6 to 34.2), a sharp
+drop (5 or more). Lowest item: approach or method (7.9/10).
+>>> print(out["suggestion"].iloc[0])
+Reflect and thank the client for the honest feedback; ask for one concrete example of what
+was different this session, and agree on two small changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .alliance import ITEM_LABELS, AllianceSettings, _lag, session_alliance
+from .expected import ExpectedResponse, ExpectedSettings, expected_status
+from .notes import (
+    _STR,
+    ITEM_NAMES,
+    _cat,
+    _dates,
+    _fmt,
+    _if,
+    _item_names,
+    _num,
+    _s,
+    _signed,
+    _str_column,
+)
+from .outcomes import OutcomeSettings, session_outcomes
+from .schema import ITEM_COLUMNS
+
+__all__ = ["ALERT_COLUMNS", "RULES", "SEVERITIES", "AlertSettings", "Rule", "alerts"]
+
+#: Severities, least severe first.
+SEVERITIES = ("info", "warning", "critical")
+#: The columns of :func:`alerts`, in order (the identity columns take the names passed in).
+ALERT_COLUMNS = ("client_id", "episode_id", "clinician_id", "session_number", "session_date",
+                 "measure", "rule", "severity", "item", "value", "threshold", "message",
+                 "suggestion")
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a rule flags, where it comes from, the rating it is attached to, its severity."""
+
+    description: str
+    source: str
+    attached_to: str
+    severity: str
+
+
+_SEED = "DOMAIN.md section 3 (the seed)"
+#: Every rule by name (names are an interface), with the default thresholds.
+RULES: Mapping[str, Rule] = MappingProxyType({
+    "low_total": Rule("SRS total below 36", "OpenFIT KA-01031", "alliance", "warning"),
+    "low_item": Rule("an SRS item below 9", "a practitioners' heuristic; no published item "
+                     "cutoff (DOMAIN.md section 3)", "alliance", "info"),
+    "drop": Rule("SRS total 1 point or more below the previous SRS", "OpenFIT red rule",
+                 "alliance", "info"),
+    "sharp_drop": Rule("SRS total 5 points or more below the previous SRS",
+                       f"{_SEED}: 38 to 29", "alliance", "critical"),
+    "repeated_low_item": Rule("the same SRS item below 9 in 2 of the last 3 SRS", _SEED,
+                              "alliance", "warning"),
+    "ceiling": Rule("SRS total 39 or more", "DOMAIN.md section 3; Meier and Feeley 2022 "
+                    "(SRS ceiling effect)", "alliance", "info"),
+    "false_reassurance": Rule(
+        "SRS at the ceiling 3 sessions running, or the same total 4 running, while the ORS "
+        "shows no reliable improvement or is off track",
+        f"{_SEED}; Meier and Feeley 2022", "alliance", "warning"),
+    "ors_deterioration": Rule("ORS 5 points or more below the intake (reliable "
+                              "deterioration)", "Jacobson and Truax 1991; PCOMS points method "
+                              "(OpenFIT KA-01028)", "outcome", "critical"),
+    "off_track": Rule("ORS below the 25th percentile of the expected treatment response "
+                      "(fallback: no reliable improvement by session 4)",
+                      "DOMAIN.md section 3; MyOutcomes; Finch et al. 2001", "outcome",
+                      "warning"),
+    "no_early_change": Rule("ORS not above a clinical-range intake at session 3 or later",
+                            "Howard et al. 1986; Haas et al. 2002", "outcome", "warning"),
+})
+
+
+def _check_rules(names, what="rule"):
+    bad = [n for n in names if n not in RULES]
+    if bad:
+        raise ValueError(f"unknown {what}(s) {', '.join(map(repr, bad))}; valid rules: "
+                         f"{', '.join(RULES)}")
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """Which rules run, how severe each is, and every threshold.
+
+    Attributes
+    ----------
+    rules : frozenset of str, default every rule in :data:`RULES`
+        The rules switched on. :meth:`without` switches some off; unknown names raise.
+    severity : mapping, default from :data:`RULES`
+        Rule -> ``"info"``, ``"warning"`` or ``"critical"``; a partial mapping overrides
+        only the rules it names. Defaults: ``sharp_drop`` and ``ors_deterioration``
+        critical (a possible rupture; reliable deterioration); ``low_total``,
+        ``repeated_low_item``, ``false_reassurance``, ``off_track`` and
+        ``no_early_change`` warning (below a published cutoff, or a pattern over sessions);
+        ``low_item``, ``drop`` and ``ceiling`` info (an item heuristic, a 1-point fall
+        within the SRS's session-to-session noise, retest .54-.70, and a score given in
+        about 40% of sessions).
+    alliance : AllianceSettings
+        SRS cutoff 36, low item 9, drops 1 and 5, repeated low item 2 of 3, ceiling 39
+        for 3 sessions, no variation over 4.
+    outcome : OutcomeSettings
+        Reliable change (points, 5, inclusive) and the outcome cutoffs (adult ORS 25,
+        adolescent 28, child CORS 32).
+    expected : ExpectedSettings
+        Fit and fallback of the expected treatment response, when :func:`alerts` fits it
+        on the data (a model passed to :func:`alerts` keeps its own).
+    early_session : int, default 3
+        ``no_early_change`` judges outcome ratings from this session on.
+    early_change : float, default 0
+        ``no_early_change`` fires when the change from intake is at or below this: no
+        improvement at all.
+    early_clinical_only : bool, default True
+        ``no_early_change`` only for an intake in the clinical range (below the cutoff).
+    """
+
+    rules: frozenset[str] = frozenset(RULES)
+    severity: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({k: r.severity for k, r in RULES.items()}),
+        hash=False)
+    alliance: AllianceSettings = AllianceSettings()
+    outcome: OutcomeSettings = OutcomeSettings()
+    expected: ExpectedSettings = ExpectedSettings()
+    early_session: int = 3
+    early_change: float = 0.0
+    early_clinical_only: bool = True
+
+    def __post_init__(self):
+        rules = (self.rules,) if isinstance(self.rules, str) else tuple(self.rules)
+        _check_rules(rules)
+        object.__setattr__(self, "rules", frozenset(rules))
+        given = dict(self.severity)
+        _check_rules(given, "severity rule")
+        bad = {k: v for k, v in given.items() if v not in SEVERITIES}
+        if bad:
+            raise ValueError(f"severity must be one of {SEVERITIES}; got {bad}")
+        merged = {k: given.get(k, r.severity) for k, r in RULES.items()}
+        object.__setattr__(self, "severity", MappingProxyType(merged))
+        if not isinstance(self.early_session, (int, np.integer)) or self.early_session < 2:
+            raise ValueError(f"early_session must be an integer >= 2, got {self.early_session!r}")
+
+    def without(self, *names: str) -> AlertSettings:
+        """These settings with the named rules switched off.
+
+        Examples
+        --------
+        >>> sorted(AlertSettings().without("ceiling", "low_item").rules)[:3]
+        ['drop', 'false_reassurance', 'low_total']
+        """
+        _check_rules(names)
+        return replace(self, rules=self.rules - set(names))
+
+
+# --------------------------------------------------------------------------- the tables
+def _groups(*codes):
+    """Position of each row within runs of equal codes, and whether it is a run's last."""
+    n = len(codes[0])
+    new = np.zeros(n, dtype=bool)
+    new[:1] = True
+    for c in codes:
+        new[1:] |= c[1:] != c[:-1]
+    start = np.flatnonzero(new)
+    pos = np.arange(n) - start[np.cumsum(new) - 1] if n else np.zeros(0, np.int64)
+    last = np.zeros(n, dtype=bool)
+    last[np.append(start[1:], n)[: len(start)] - 1] = True
+    return pos, last
+
+
+class _Context:
+    """The tables the rules read, each computed once and only when a rule needs it.
+
+    Each table is a dict: ``table`` (the DataFrame), ``keep`` (rows the filters keep),
+    ``ce`` (client-episode codes in sorted order, shared by every table), ``session`` and
+    arrays the rules use.
+    """
+
+    def __init__(self, data, cols, s, model, keep):
+        self.data, self.cols, self.s, self.model, self._keep = data, cols, s, model, keep
+        self._uniques = {}
+        # a given model keeps its own settings; otherwise it is fitted with the alert settings'
+        self.expected = s.expected if model is None else model.settings
+
+    def _codes(self, table, key):
+        """Rank of each value of a key column among the sorted values of ``data``."""
+        if key not in self._uniques:
+            values = pd.unique(self.data[self.cols[key]].dropna())
+            self._uniques[key] = _s(np.sort(values.astype(str).astype(object)))
+        uniq = self._uniques[key]
+        enc = pc.dictionary_encode(pa.concat_arrays([uniq, _s(table[self.cols[key]])]))
+        return enc.indices.to_numpy(zero_copy_only=False)[len(uniq):].astype(np.int64)
+
+    def _table(self, t, *other):
+        episode = self._codes(t, "episode")
+        ce = self._codes(t, "client") * (len(self._uniques["episode"]) + 1) + episode
+        pos, last = _groups(ce, *[pd.factorize(t[self.cols[k]])[0] for k in other])
+        return {"table": t, "ce": ce, "pos": pos, "keep": self._keep(t, last),
+                "session": t[self.cols["session"]].to_numpy(dtype=float, na_value=np.nan),
+                "measure": _s(t[self.cols["measure"]])}
+
+    def _args(self, *keys):
+        return {k: self.cols[k] for k in keys}
+
+    @cached_property
+    def alliance(self):
+        t = session_alliance(self.data, settings=self.s.alliance, **self._args(
+            "client", "episode", "clinician", "session", "date", "measure", "rater", "total",
+            "items", "imputed"))
+        a = self._table(t, "rater")
+        pos = a["pos"]
+        a.update(total=t[self.cols["total"]].to_numpy(dtype=float),
+                 valid=t["lowest_item"].notna().to_numpy(),
+                 x=t[list(self.cols["items"])].to_numpy(dtype=float, na_value=np.nan))
+        low = np.column_stack([t[f"low_{lab}"].to_numpy(dtype=bool, na_value=False)
+                               for lab in ITEM_LABELS]) if len(t) else np.zeros((0, 4), bool)
+        w = self.s.alliance.repeat_window
+        a["count"] = sum(_lag(low, pos, k, False).astype(np.int64) for k in range(w))
+        a["low"], a["window"] = low, np.minimum(pos + 1, w)
+        same = np.zeros(len(t), dtype=bool)
+        same[1:] = np.abs(np.diff(a["total"])) <= _EPS
+        same &= pos > 0
+        idx = np.arange(len(t))
+        a["same_run"] = idx - np.maximum.accumulate(np.where(same, -1, idx)) + 1
+        return a
+
+    @cached_property
+    def outcome(self):
+        t = session_outcomes(self.data, settings=self.s.outcome, **self._args(
+            "client", "episode", "clinician", "date", "session", "measure", "rater", "total",
+            "age_group"))
+        o = self._table(t, "measure")
+        o.update(total=t[self.cols["total"]].to_numpy(dtype=float),
+                 change=t["change_from_intake"].to_numpy(dtype=float),
+                 intake=t["intake"].to_numpy(dtype=float),
+                 cutoff=t["cutoff"].to_numpy(dtype=float), rci=t["rci"].to_numpy(dtype=float),
+                 improved=t["reliable_improvement"].to_numpy(dtype=bool, na_value=False),
+                 scored=t["reliable_improvement"].notna().to_numpy(),
+                 worse=t["reliable_deterioration"].to_numpy(dtype=bool, na_value=False))
+        return o
+
+    @cached_property
+    def etr(self):
+        t = expected_status(self.data, self.model, settings=self.expected, **self._args(
+            "client", "episode", "clinician", "session", "date", "measure", "rater", "total",
+            "age_group"))
+        t = t[(t[self.cols["rater"]] == "self").to_numpy(dtype=bool)].reset_index(drop=True)
+        e = self._table(t, "measure")
+        e.update(off=(t["etr_status"] == "off_track").to_numpy(dtype=bool),
+                 fitted=(t["basis"] == "fitted").to_numpy(dtype=bool))
+        return e
+
+    @cached_property
+    def ors_at_srs(self):
+        """For each SRS: the latest scored outcome rating of its episode up to its session
+        (-1: none); for each outcome rating: whether it is off track."""
+        a, o, e = self.alliance, self.outcome, self.etr
+        m = pc.dictionary_encode(pa.concat_arrays([o["measure"], e["measure"]]))
+        m = m.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        top = np.nanmax(np.concatenate([[0.0], a["session"], o["session"], e["session"]])) + 2
+        n_m = int(m.max(initial=0)) + 1
+        ko = (o["ce"] * n_m + m[: len(o["ce"])]) * top + o["session"]
+        ke = (e["ce"] * n_m + m[len(o["ce"]):]) * top + e["session"]
+        first = np.flatnonzero(~pd.Index(ke).duplicated())
+        hit = pd.Index(ke[first]).get_indexer(ko) if len(first) else np.full(len(ko), -1)
+        off = (hit >= 0) & e["off"][first][np.maximum(hit, 0)] if len(first) else hit >= 0
+        ok = np.flatnonzero(o["scored"] & ~np.isnan(o["session"]))
+        age = o["table"][self.cols["age_group"]].to_numpy(dtype=object)[ok]
+        pref = pc.equal(o["measure"].take(ok), "CORS").to_numpy(zero_copy_only=False) == (
+            age == "child")  # the age group's own measure wins a tie in session
+        k = (o["ce"][ok] * top + o["session"][ok]) * 2 + pref
+        order = np.argsort(k, kind="stable")
+        j = np.searchsorted(k[order], (a["ce"] * top + a["session"]) * 2 + 1, "right") - 1
+        if not len(ok):
+            return np.full(len(j), -1), off
+        row = ok[order][np.maximum(j, 0)]
+        return np.where((j >= 0) & (o["ce"][row] == a["ce"]), row, -1), off
+
+    @cached_property
+    def false_reassurance(self):
+        a, al = self.alliance, self.s.alliance
+        streak = a["table"]["ceiling_streak"].to_numpy()
+        at_ceiling = streak >= al.ceiling_sessions
+        pattern = at_ceiling | a["table"]["no_variation"].to_numpy(dtype=bool)
+        row, off = self.ors_at_srs
+        found = row >= 0
+        flat = np.zeros(len(row), dtype=bool)
+        flat[found] = ~self.outcome["improved"][row[found]] | off[row[found]]
+        return pattern & found & flat, at_ceiling, streak, row, off
+
+
+# --------------------------------------------------------------------------- the rules
+def _fired(src, rows, value, threshold, body, suggestion, item=None):
+    """The alerts of one rule: rows of the ``src`` table and their columns.
+
+    ``item`` and ``suggestion`` take few distinct values: they are kept as a vocabulary and
+    codes, and spelled out once for the whole table.
+    """
+    n = len(rows)
+
+    def vocabulary(x):
+        x = _s(x)
+        if isinstance(x, pa.Scalar):
+            return [x.as_py()], np.zeros(n, np.int64)
+        enc = pc.dictionary_encode(x)
+        return enc.dictionary.to_pylist(), enc.indices.to_numpy(zero_copy_only=False)
+
+    body = _s(body)
+    return {"src": src, "rows": rows, "value": np.broadcast_to(value, n).astype(float),
+            "threshold": np.broadcast_to(threshold, n).astype(float),
+            "item": ([None], np.zeros(n, np.int64)) if item is None else vocabulary(item),
+            "body": pa.repeat(body, n) if isinstance(body, pa.Scalar) else body,
+            "suggestion": vocabulary(suggestion)}
+
+
+def _lowest(a, rows):
+    """The lowest item: its label, " Lowest item: goals and topics (7.5/10)." and " about
+    goals and topics" (four tied items: " All four items: 7/10." and no item named)."""
+    t = a["table"]
+    label = pa.array(t["lowest_item"]).take(rows)
+    names, score = _item_names(label), _num(t["lowest_item_score"].to_numpy()[rows])
+    one = a["valid"][rows] & (t["lowest_item"].str.count(";").to_numpy(
+        dtype=float, na_value=0)[rows] < 3)
+    text = _if(one, _cat(_if(pc.match_substring(label, ";").to_numpy(zero_copy_only=False),
+                             " Lowest items: ", " Lowest item: "), names, " (", score, "/10)."),
+               _cat(" All four items: ", score, "/10."))
+    return (label, _if(a["valid"][rows], text, ""),
+            _if(one, _cat(" about ", names), " of what did not fit"))
+
+
+_THANK = "Reflect and thank the client for the honest feedback; ask for one concrete example"
+_CHANGES = "and agree on two small changes."
+
+
+def _low_total(ctx, s):
+    a = ctx.alliance
+    rows = np.flatnonzero(a["table"]["below_cutoff"].to_numpy() & a["keep"])
+    label, lowest, about = _lowest(a, rows)
+    return _fired("alliance", rows, a["total"][rows], s.alliance.cutoff,
+                  _cat(" total ", _num(a["total"][rows]), " is below the cutoff of "
+                       f"{_fmt(s.alliance.cutoff)}.", lowest),
+                  _cat(_THANK, about, ", " + _CHANGES), label)
+
+
+def _low_item(ctx, s):
+    a, parts = ctx.alliance, []
+    # a low item that is also a repeated low item is reported as the latter
+    repeated = (a["count"] >= s.alliance.repeat_min) & ("repeated_low_item" in s.rules)
+    for j, lab in enumerate(ITEM_LABELS):
+        rows = np.flatnonzero(a["low"][:, j] & ~repeated[:, j] & a["keep"])
+        v = a["x"][rows, j]
+        parts.append(_fired("alliance", rows, v, s.alliance.low_item,
+                            _cat(f" item {ITEM_NAMES[lab]} scored ", _num(v),
+                                 f", below {_fmt(s.alliance.low_item)}."),
+                            f"{_THANK} about {ITEM_NAMES[lab]}.", lab))
+    return parts
+
+
+def _drops(ctx, s, sharp):
+    a = ctx.alliance
+    t = a["table"]
+    mask = t["sharp_drop"].to_numpy() if sharp else (
+        t["drop"].to_numpy() & ~(t["sharp_drop"].to_numpy() & ("sharp_drop" in s.rules)))
+    rows = np.flatnonzero(mask & a["keep"])
+    change = t["change_from_previous"].to_numpy()[rows]
+    now = a["total"][rows]
+    limit = s.alliance.sharp_drop if sharp else s.alliance.drop
+    label, lowest, _ = _lowest(a, rows)
+    fall = np.round(-change, 2)
+    body = _cat(" fell ", _num(fall), _if(fall == 1, " point", " points"),
+                " since the previous rating (", _num(now - change), " to ", _num(now), ")",
+                f", a sharp drop ({_fmt(limit)} or more)." if sharp else ".", lowest)
+    return _fired("alliance", rows, change, -limit, body,
+                  f"{_THANK} of what was different this session, {_CHANGES}", label)
+
+
+_BIGGER_PICTURE = {  # DOMAIN.md section 3: what a repeated low item points to (the seed)
+    "relationship": "Have a bigger-picture conversation about the relationship: consider a "
+    "possible rupture, a cultural mismatch, or a referral.",
+    "goals_topics": "Revisit the treatment goals and who sets the agenda.",
+    "approach_method": "Revisit whether the approach fits the client (modality fit) and "
+    "informed consent.",
+    "overall": "Have a bigger-picture conversation about how the sessions are going overall.",
+}
+
+
+def _repeated_low_item(ctx, s):
+    a, parts = ctx.alliance, []
+    for j, lab in enumerate(ITEM_LABELS):
+        rows = np.flatnonzero((a["count"][:, j] >= s.alliance.repeat_min) & a["valid"]
+                              & a["keep"])
+        n = a["count"][rows, j]
+        parts.append(_fired(
+            "alliance", rows, n, s.alliance.repeat_min,
+            _cat(f" item {ITEM_NAMES[lab]} has been below {_fmt(s.alliance.low_item)} in ",
+                 _num(n), " of the last ", _num(a["window"][rows]), " ratings (",
+                 _num(a["x"][rows, j]), " this session)."), _BIGGER_PICTURE[lab], lab))
+    return parts
+
+
+def _ceiling(ctx, s):
+    a = ctx.alliance
+    mask = a["table"]["at_ceiling"].to_numpy()
+    if "false_reassurance" in s.rules:
+        mask = mask & ~ctx.false_reassurance[0]
+    rows = np.flatnonzero(mask & a["keep"])
+    return _fired("alliance", rows, a["total"][rows], s.alliance.ceiling,
+                  _cat(" total ", _num(a["total"][rows]),
+                       f" is at the ceiling ({_fmt(s.alliance.ceiling)} or more)."),
+                  "Ratings at the ceiling are common and can hide smaller criticisms: "
+                  "invite them.")
+
+
+def _false_reassurance(ctx, s):
+    a, o, al = ctx.alliance, ctx.outcome, s.alliance
+    fires, at_ceiling, streak, row, off = ctx.false_reassurance
+    rows = np.flatnonzero(fires & a["keep"])
+    ceil, r = at_ceiling[rows], row[rows]
+    n = np.where(ceil, streak[rows], a["same_run"][rows])
+    pattern = _if(ceil, f" at the ceiling ({_fmt(al.ceiling)} or more) for the last ",
+                  _cat(" total the same (", _num(a["total"][rows]), ") for the last "))
+    om = o["measure"].take(r)
+    needs = "" if s.outcome.method == "points" else "more than "
+    flat = _cat(" has not improved reliably (change ", _signed(o["change"][r]),
+                " since the intake of ", _num(o["intake"][r]), f"; a reliable change needs "
+                f"{needs}", _num(o["rci"][r]), ")", _if(off[r], " and is off track", ""))
+    body = _cat(pattern, _num(n), " sessions, while the ", om, " (", _num(o["total"][r]),
+                " at session ", _num(o["session"][r]), ")",
+                _if(o["improved"][r], " is off track", flat), ".")
+    return _fired("alliance", rows, n,
+                  np.where(ceil, al.ceiling_sessions, al.no_variation_sessions), body,
+                  _cat("Name the pattern (high alliance ratings while the ", om,
+                       " has not moved) and invite smaller criticisms."))
+
+
+_REVIEW = ("Review the plan with the client, using the ORS: ask for one concrete example of "
+           "what would help, agree on two small changes, and consider discussing the client "
+           "in supervision.")
+
+
+def _ors_deterioration(ctx, s):
+    o = ctx.outcome
+    rows = np.flatnonzero(o["worse"] & o["keep"])
+    change = o["change"][rows]
+    points = s.outcome.method == "points"
+    return _fired("outcome", rows, change, -o["rci"][rows],
+                  _cat(" is ", _num(-change), " points below the intake (",
+                       _num(o["intake"][rows]), " to ", _num(o["total"][rows]),
+                       "): a reliable deterioration (", "" if points else "more than ",
+                       _num(o["rci"][rows]), " or more)." if points else ")."), _REVIEW)
+
+
+def _off_track(ctx, s):
+    e = ctx.etr
+    t = e["table"]
+    rows = np.flatnonzero(e["off"] & e["keep"])
+    fitted = e["fitted"][rows]
+    total = t["total"].to_numpy(dtype=float)[rows]  # expected_status names it "total"
+    intake = t["intake"].to_numpy(dtype=float)[rows]
+    es = ctx.expected
+    need = intake + es.reliable_change
+    p25 = t["p25"].to_numpy(dtype=float)[rows]
+    body = _if(fitted,
+               _cat(" ", _num(total), " is below ", _num(p25), ", the 25th percentile "
+                    "expected at this session for an intake of ", _num(intake),
+                    ": off track."),
+               _cat(" ", _num(total), f" is less than {_fmt(es.reliable_change)} "
+                    "points above the intake of ", _num(intake), " (needs ", _num(need),
+                    "): off track by the fallback rule, no reliable improvement by session "
+                    f"{es.fallback_session}."))
+    return _fired("etr", rows, total, np.where(fitted, p25, need), body, _REVIEW)
+
+
+def _no_early_change(ctx, s):
+    o = ctx.outcome
+    mask = ((o["session"] >= s.early_session) & (o["pos"] > 0) & o["scored"]
+            & (o["change"] <= s.early_change + _EPS))
+    if s.early_clinical_only:
+        mask &= o["intake"] < o["cutoff"] - _EPS
+    if "ors_deterioration" in s.rules:
+        mask &= ~o["worse"]
+    rows = np.flatnonzero(mask & o["keep"])
+    return _fired("outcome", rows, o["change"][rows], s.early_change,
+                  _cat(" ", _num(o["total"][rows]), " is not above the intake of ",
+                       _num(o["intake"][rows]), " (change ", _signed(o["change"][rows]),
+                       "); the intake was below the cutoff of ", _num(o["cutoff"][rows]),
+                       "."),
+                  _cat("Talk with the client about the lack of change on the ",
+                       o["measure"].take(rows), " so far: ask for one concrete example of "
+                       "what a small improvement would look like, and agree on two small "
+                       "changes to the plan."))
+
+
+_BUILDERS = {
+    "low_total": _low_total, "low_item": _low_item,
+    "drop": lambda ctx, s: _drops(ctx, s, False),
+    "sharp_drop": lambda ctx, s: _drops(ctx, s, True),
+    "repeated_low_item": _repeated_low_item, "ceiling": _ceiling,
+    "false_reassurance": _false_reassurance, "ors_deterioration": _ors_deterioration,
+    "off_track": _off_track, "no_early_change": _no_early_change,
+}
+
+
+# --------------------------------------------------------------------------- public
+def alerts(
+    data: pd.DataFrame,
+    *,
+    settings: AlertSettings | None = None,
+    expected: ExpectedResponse | None = None,
+    since: str | pd.Timestamp | None = None,
+    clinicians: str | Iterable[str] | None = None,
+    min_severity: str | None = None,
+    latest_only: bool = False,
+    client: str = "client_id",
+    episode: str = "episode_id",
+    clinician: str = "clinician_id",
+    session: str = "session_number",
+    date: str = "session_date",
+    measure: str = "measure",
+    rater: str = "rater",
+    total: str = "total",
+    items: tuple[str, str, str, str] = tuple(ITEM_COLUMNS),
+    imputed: str = "items_imputed",
+    age_group: str = "age_group",
+) -> pd.DataFrame:
+    """Every alert in the table: one row per rule that fires at a session.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The canonical table: the whole history, so that drops, streaks and changes from
+        intake see the earlier sessions (filter the alerts, not the data).
+    settings : AlertSettings, optional
+        Rules switched on, severities and thresholds; the defaults when omitted.
+    expected : ExpectedResponse, optional
+        An expected treatment response for ``off_track`` and ``false_reassurance``, fitted
+        with :func:`~srs_analytics.expected.fit_expected` on an agency's history, say, and
+        read with its own settings. When omitted it is fitted on ``data`` itself with
+        ``settings.expected``.
+    since : date-like, optional
+        Keep alerts of sessions on or after this date (alerts without a date are dropped).
+    clinicians : str or iterable of str, optional
+        Keep alerts of sessions seen by these clinicians.
+    min_severity : {"info", "warning", "critical"}, optional
+        Keep alerts at least this severe. Rules below it are not computed, so they
+        supersede nothing (a ``drop`` raised to warning is kept when ``sharp_drop`` is not).
+    latest_only : bool, default False
+        Keep only alerts of each client's latest rating of the measure in the episode: the
+        patterns that still hold now (one view per client for a clinical director).
+    client, episode, clinician, session, date, measure, rater, total, items, imputed, \
+age_group : str
+        Column names; ``clinician``, ``date``, ``age_group`` and the items may be absent.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per alert, sorted by severity (critical first), session date (latest
+        first, unknown last), client, episode, session number (latest first) and rule, with
+        the columns :data:`ALERT_COLUMNS`:
+
+        - ``client_id``, ``episode_id``, ``clinician_id``, ``session_number``,
+          ``session_date``, ``measure`` (the names passed in): the rating the alert is
+          attached to, an SRS-family rating for alliance rules and an ORS or CORS for
+          outcome rules (``RULES[rule].attached_to``);
+        - ``rule`` (str): a name in :data:`RULES`; ``severity`` (ordered categorical: info
+          < warning < critical);
+        - ``item`` (str): the item's short label (``relationship``, ``goals_topics``,
+          ``approach_method``, ``overall``) for ``low_item`` and ``repeated_low_item``; the
+          lowest item (ties joined by ``";"``) for ``low_total``, ``drop`` and
+          ``sharp_drop``; NA otherwise;
+        - ``value`` and ``threshold`` (float): the number judged and its limit. low_total,
+          ceiling: the total and the cutoff (36) or ceiling (39); low_item: the item and 9;
+          drop, sharp_drop: the change from the previous rating and -1 or -5;
+          repeated_low_item: the ratings with the item low in the window and 2;
+          false_reassurance: the sessions of the pattern and 3 (ceiling) or 4 (same total);
+          ors_deterioration: the change from intake and -5; off_track: the ORS and the
+          25th percentile expected (fallback: intake + 5); no_early_change: the change from
+          intake and 0;
+        - ``message`` (str): what happened, in plain language, naming the session, the item
+          and the numbers; ``suggestion`` (str): a follow-up from the seed's protocol.
+
+    Notes
+    -----
+    Rules (defaults of :class:`AlertSettings`; sources in :data:`RULES`). Alliance rules
+    read :func:`~srs_analytics.alliance.session_alliance` and attach to the SRS rating:
+
+    - ``low_total``: total < 36. ``low_item``: one alert per item < 9.
+      ``ceiling``: total >= 39.
+    - ``drop``: total at least 1 below the previous rating; ``sharp_drop``: at least 5.
+    - ``repeated_low_item``: one alert per item low in 2 of the last 3 ratings, this one
+      included; the suggestion is the item's bigger picture (DOMAIN.md section 3).
+    - ``false_reassurance``: at this rating the last 3 or more ratings were all at the
+      ceiling, or the last 4 or more had the same total, *and* the client's latest
+      self-rated ORS (or CORS) of the episode up to this session shows no reliable
+      improvement or is off track. Without an ORS by then it does not fire.
+
+    Outcome rules read :func:`~srs_analytics.outcomes.session_outcomes` and
+    :func:`~srs_analytics.expected.expected_status` (self-ratings; a child's CORS is read
+    with its own cutoff, 32, and expected response) and attach to the outcome rating:
+
+    - ``ors_deterioration``: change from intake <= -5 (points method, inclusive; with
+      Jacobson-Truax, beyond the reliable change index).
+    - ``off_track``: ``etr_status`` off track: below the 25th percentile expected for the
+      intake and session, or, where too little data was fitted, no reliable improvement
+      by session 4.
+    - ``no_early_change``: at session 3 or later (``early_session``), the ORS is not
+      above the intake (change <= 0, ``early_change``) and the intake was in the clinical
+      range (below the cutoff: adult ORS 25, adolescent 28, child CORS 32). Early change
+      predicts outcome (Howard et al. 1986; Haas et al. 2002); no change at all is a
+      stronger, earlier signal than the fallback's "no reliable improvement by session 4"
+      (that is ``off_track``). A client starting in the non-clinical range has little
+      room to change and is not flagged, as outcome benchmarks count clinical-range cases
+      (DOMAIN.md section 3, ACORN).
+
+    An alert describes the rating it is attached to: a pattern that holds at several
+    sessions is reported at each (``latest_only=True`` keeps the latest rating's). The more
+    severe alert supersedes the milder one on the same rating when both rules are on:
+    ``sharp_drop`` supersedes ``drop``, ``repeated_low_item`` supersedes ``low_item`` for
+    the same item, ``false_reassurance`` supersedes ``ceiling``, ``ors_deterioration``
+    supersedes ``no_early_change``.
+
+    References
+    ----------
+    OpenFIT knowledge base KA-01028 and KA-01031 (cutoffs, reliable change, the red rule).
+    Meier, S. T. and Feeley, T. H. (2022). Ceiling effects indicate a possible threshold
+    structure for working alliance. Journal of Counseling Psychology, 69(2), 235-245.
+    Jacobson, N. S. and Truax, P. (1991). Journal of Consulting and Clinical Psychology,
+    59(1), 12-19.
+    Finch, A. E., Lambert, M. J. and Schaalje, B. G. (2001). Clinical Psychology and
+    Psychotherapy, 8(4), 231-242.
+    Howard, K. I., Kopta, S. M., Krause, M. S. and Orlinsky, D. E. (1986). The
+    dose-effect relationship in psychotherapy. American Psychologist, 41(2), 159-164.
+    Haas, E., Hill, R. D., Lambert, M. J. and Morrell, B. (2002). Do early responders to
+    psychotherapy maintain treatment gains? Journal of Clinical Psychology, 58(9),
+    1157-1172.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> srs = pd.DataFrame({"client_id": "C1", "episode_id": "E1", "session_number": [1, 2],
+    ...                     "session_date": pd.to_datetime(["2026-03-05", "2026-03-12"]),
+    ...                     "measure": "SRS", "rater": "self", "item_1": [9.5, 8.0],
+    ...                     "item_2": [9.5, 7.0], "item_3": [9.5, 5.0],
+    ...                     "item_4": [9.5, 9.0], "total": [38.0, 29.0]})
+    >>> out = alerts(srs, settings=AlertSettings().without("low_item"))
+    >>> out[["session_number", "rule", "severity", "item", "value", "threshold"]]
+       session_number        rule severity             item  value  threshold
+    0               2  sharp_drop critical  approach_method   -9.0       -5.0
+    1               2   low_total  warning  approach_method   29.0       36.0
+    >>> print(out["message"].iloc[0])
+    Session 2, 12 Mar 2026: SRS fell 9 points since the previous rating (38 to 29), a sharp
+    drop (5 or more). Lowest item: approach or method (5/10).
+    """
+    s = settings or AlertSettings()
+    if min_severity is not None and min_severity not in SEVERITIES:
+        raise ValueError(f"min_severity must be one of {SEVERITIES} or None, "
+                         f"got {min_severity!r}")
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas DataFrame; got {type(data).__name__}")
+    floor = SEVERITIES.index(min_severity) if min_severity else 0
+    cols = {"client": client, "episode": episode, "clinician": clinician, "session": session,
+            "date": date, "measure": measure, "rater": rater, "total": total,
+            "items": tuple(items), "imputed": imputed, "age_group": age_group}
+    # rules below min_severity are not computed, and so supersede nothing
+    s = replace(s, rules={r for r in s.rules if SEVERITIES.index(s.severity[r]) >= floor})
+    ctx = _Context(data, cols, s, expected, _filter(since, clinicians, latest_only, cols))
+    parts = []
+    for name in RULES:  # a loop over the rules, never over clients
+        if name in s.rules:
+            built = _BUILDERS[name](ctx, s)
+            for part in built if isinstance(built, list) else [built]:
+                part["rule"] = name
+                parts.append(part)
+    return _assemble(ctx, parts, s, cols)
+
+
+def _filter(since, clinicians, latest_only, cols):
+    """A function giving the rows of a rule's table that the filters keep."""
+    since = None if since is None else pd.Timestamp(since)
+    clinicians = [clinicians] if isinstance(clinicians, str) else clinicians
+
+    def keep(table, last):
+        ok = last.copy() if latest_only else np.ones(len(table), dtype=bool)
+        if since is not None:
+            ok &= (table[cols["date"]] >= since).to_numpy(dtype=bool, na_value=False)
+        if clinicians is not None:
+            ok &= table[cols["clinician"]].isin(list(clinicians)).to_numpy(dtype=bool)
+        return ok
+
+    return keep
+
+
+def _assemble(ctx, parts, s, cols):
+    """One table of every rule's alerts, sorted (see :func:`alerts`)."""
+    names = [cols[k] for k in ("client", "episode", "clinician", "session", "date",
+                               "measure")]
+    used = list(dict.fromkeys(p["src"] for p in parts if len(p["rows"])))
+    tables = {src: getattr(ctx, src) for src in used}
+    offset = dict(zip(used, np.cumsum([0] + [len(tables[u]["table"]) for u in used])))
+    n = [len(p["rows"]) for p in parts]
+    gidx = np.concatenate([np.zeros(0, np.int64)] + [p["rows"] + offset.get(p["src"], 0)
+                                                       for p in parts])
+    ce = np.concatenate([np.zeros(0, np.int64)] + [tables[p["src"]]["ce"][p["rows"]]
+                                                     for p in parts if len(p["rows"])])
+    level = np.repeat(np.array([SEVERITIES.index(s.severity[p["rule"]]) for p in parts],
+                               dtype=np.int64), n)
+    rule = np.repeat(np.array([list(RULES).index(p["rule"]) for p in parts], dtype=np.int64), n)
+    ident = {}
+    for name in (cols["session"], cols["date"]):
+        col = [tables[u]["table"][name].reset_index(drop=True) for u in used]
+        ident[name] = pd.concat(col, ignore_index=True) if col else pd.Series([], dtype=object)
+    day = ident[cols["date"]].to_numpy(dtype="datetime64[ns]")[gidx]
+    session = pd.to_numeric(ident[cols["session"]]).to_numpy(dtype=float, na_value=np.nan)
+    session = session[gidx]
+    # severity (critical first), date (latest first, unknown last), client, episode,
+    # session (latest first), rule; the parts are in item order within a rule
+    unknown = np.isnat(day)
+    days = np.where(unknown, 0, -day.astype(np.int64) // 86_400_000_000_000)
+    order = np.lexsort((rule, -np.nan_to_num(session, nan=-1), ce, days, unknown, -level))
+    g = gidx[order]
+
+    def spelled(key):  # a vocabulary column: codes into the words of every part
+        words, codes = [], [np.zeros(0, np.int64)]
+        for p in parts:
+            codes.append(p[key][1].astype(np.int64) + len(words))
+            words += p[key][0]
+        return pc.take(pa.array(words, _STR), np.concatenate(codes)[order])
+
+    when, known = _dates(day[order]), ~np.isnan(session[order])
+    dated = pc.not_equal(when, "").to_numpy(zero_copy_only=False)
+    where = _cat(_if(known, _cat("Session ", _num(session[order])), ""),
+                 _if(known & dated, ", ", ""), when, ": ")
+    value = {k: np.concatenate([np.zeros(0)] + [p[k] for p in parts])[order]
+             for k in ("value", "threshold")}
+    res = {}
+    for n_ in names:
+        if n_ in (cols["session"], cols["date"]):
+            res[n_] = ident[n_].take(g).reset_index(drop=True)
+        else:  # text: taken in arrow, missing values kept
+            col = [pa.array(tables[u]["table"][n_], from_pandas=True).cast(_STR) for u in used]
+            res[n_] = pd.array(pa.concat_arrays(col).take(g) if col else pa.array([], _STR),
+                               dtype="str")
+    res[cols["session"]] = res[cols["session"]].astype("Int64")
+    res[cols["date"]] = res[cols["date"]].astype("datetime64[ns]")
+    body = pa.concat_arrays([p["body"] for p in parts]).take(order) if parts else \
+        pa.array([], _STR)
+    return pd.DataFrame({
+        **res,
+        "rule": _str_column(pc.take(pa.array(list(RULES), _STR), rule[order])),
+        "severity": pd.Categorical.from_codes(level[order], SEVERITIES, ordered=True),
+        "item": pd.array(spelled("item"), dtype="str"),
+        "value": value["value"], "threshold": value["threshold"],
+        "message": _str_column(_cat(where, _s(res[cols["measure"]]), body)),
+        "suggestion": _str_column(spelled("suggestion")),
+    })

@@ -1,0 +1,410 @@
+"""The alert engine (srs_analytics.alerts). All data here is synthetic.
+
+Every rule is tested where it fires and at its boundary (DOMAIN.md section 3): SRS 36 is not
+low and 35.9 is; an item of 9 is not low and 8.9 is; a fall of 0.9 is no drop and 1 is;
+4.9 is not sharp and 5 is; 38.9 is below the ceiling and 39 is at it; a change of exactly 5
+is reliable under the points method (inclusive); a child's CORS is judged against 32, not 25.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from srs_analytics.alerts import ALERT_COLUMNS, RULES, SEVERITIES, AlertSettings, alerts
+from srs_analytics.alliance import session_alliance
+from srs_analytics.expected import fit_expected
+from srs_analytics.schema import coerce_canonical
+from srs_analytics.simulate import simulate
+
+START = pd.Timestamp("2026-01-05")
+
+
+def rows(client="C1", srs=(), ors=(), *, episode=None, age_group="adult", clinician="T1",
+         srs_measure=None, ors_measure=None, comment=None):
+    """One client's canonical rows: ``srs`` and ``ors`` hold one value per session (None:
+    not rated); an SRS value is a total (spread over the items) or a list of four items."""
+    child = age_group == "child"
+    srs_measure = srs_measure or ("CSRS" if child else "SRS")
+    ors_measure = ors_measure or ("CORS" if child else "ORS")
+    out = []
+    for measure, values in ((ors_measure, ors), (srs_measure, srs)):
+        for i, v in enumerate(values):
+            if v is None:
+                continue
+            items = list(v) if np.ndim(v) else [v / 4] * 4
+            out.append({"client_id": client, "episode_id": episode or "E" + client,
+                        "clinician_id": clinician, "session_number": i + 1,
+                        "session_date": START + pd.Timedelta(weeks=i), "measure": measure,
+                        "rater": "self", "age_group": age_group,
+                        **{f"item_{j + 1}": x for j, x in enumerate(items)},
+                        "total": float(np.sum(items)) if np.ndim(v) else float(v),
+                        "comment": comment})
+    return out
+
+
+def table(*clients):
+    return coerce_canonical(pd.DataFrame([r for c in clients for r in c]))
+
+
+def fired(data, rule, **kwargs):
+    """(session, value) of every alert of one rule, in client and session order."""
+    out = alerts(data, **kwargs)
+    out = out[out["rule"] == rule].sort_values(["client_id", "session_number"])
+    return list(zip(out["session_number"].tolist(), out["value"].round(9).tolist()))
+
+
+def sessions(data, rule, **kwargs):
+    return [s for s, _ in fired(data, rule, **kwargs)]
+
+
+def by_client(data, rule, **kwargs):
+    """{client: [sessions]} of one rule's alerts, every client of ``data`` included."""
+    out = alerts(data, **kwargs).query("rule == @rule")
+    return {c: sorted(out.loc[out["client_id"] == c, "session_number"].tolist())
+            for c in data["client_id"].unique()}
+
+
+# --------------------------------------------------------------------------- alliance rules
+def test_low_total_boundary():
+    assert sessions(table(rows(srs=[36.0, 35.9, 35.99, 40.0])), "low_total") == [2, 3]
+
+
+def test_low_total_names_the_lowest_item_and_the_numbers():
+    data = table(rows(srs=[[9.5, 9, 5, 7.5]]))
+    out = alerts(data).set_index("rule").loc["low_total"]
+    assert (out["item"], out["value"], out["threshold"]) == ("approach_method", 31.0, 36.0)
+    assert out["message"] == ("Session 1, 5 Jan 2026: SRS total 31 is below the cutoff of "
+                              "36. Lowest item: approach or method (5/10).")
+    assert "thank" in out["suggestion"] and "one concrete example about approach or method" \
+        in out["suggestion"] and "two small changes" in out["suggestion"]
+
+
+def test_low_item_boundary_one_alert_per_item():
+    data = table(rows(srs=[[9.0, 8.9, 10, 7.5]]))
+    out = alerts(data)
+    low = out[out["rule"] == "low_item"].sort_values("item")
+    assert low["item"].tolist() == ["goals_topics", "overall"]
+    assert low["value"].tolist() == [8.9, 7.5] and set(low["threshold"]) == {9.0}
+    assert "goals and topics scored 8.9, below 9" in low["message"].iloc[0]
+
+
+def test_drop_boundary():
+    assert fired(table(rows(srs=[38.3, 37.3, 36.4, 36.4])), "drop") == [(2, -1.0)]
+
+
+def test_sharp_drop_boundary_and_it_supersedes_drop():
+    data = table(rows(srs=[38.0, 33.1, 38.0, 33.0]))  # falls of 4.9 and 5.0
+    assert fired(data, "sharp_drop") == [(4, -5.0)]
+    assert sessions(data, "drop") == [2]  # 4.9 is a plain drop; 5 is not reported twice
+    off = AlertSettings().without("sharp_drop")
+    assert sessions(data, "drop", settings=off) == [2, 4]
+
+
+def test_sharp_drop_message_seed_example():
+    out = alerts(table(rows(srs=[38.0, 29.0])))
+    msg = out.loc[out["rule"] == "sharp_drop", "message"].iloc[0]
+    assert "SRS fell 9 points since the previous rating (38 to 29), a sharp drop (5 or more)" \
+        in msg
+    assert out.loc[out["rule"] == "sharp_drop", "severity"].iloc[0] == "critical"
+
+
+def test_repeated_low_item_two_of_three_and_it_supersedes_low_item():
+    low, ok = [8, 10, 10, 10], [10, 10, 10, 10]
+    data = table(rows(srs=[low, ok, low]))
+    rep = alerts(data).query("rule == 'repeated_low_item'")
+    assert rep["session_number"].tolist() == [3] and rep["item"].tolist() == ["relationship"]
+    assert (rep["value"].iloc[0], rep["threshold"].iloc[0]) == (2.0, 2.0)
+    assert "in 2 of the last 3 ratings (8 this session)" in rep["message"].iloc[0]
+    assert "rupture" in rep["suggestion"].iloc[0] and "referral" in rep["suggestion"].iloc[0]
+    assert sessions(data, "low_item") == [1]  # session 3 is reported as repeated
+    assert sessions(data, "low_item", settings=AlertSettings().without(
+        "repeated_low_item")) == [1, 3]
+    assert sessions(table(rows(srs=[ok, ok, low])), "repeated_low_item") == []  # 1 of 3
+
+
+@pytest.mark.parametrize("item, words", [
+    (0, "rupture"), (1, "treatment goals and who sets the agenda"),
+    (2, "modality fit"), (3, "bigger-picture conversation")])
+def test_repeated_low_item_suggestion_is_item_specific(item, words):
+    low = [10.0] * 4
+    low[item] = 7.0
+    out = alerts(table(rows(srs=[low, low]))).query("rule == 'repeated_low_item'")
+    assert words in out["suggestion"].iloc[0]
+
+
+def test_ceiling_boundary():
+    assert sessions(table(rows(srs=[38.9, 39.0, 40.0], ors=[20, None, None])), "ceiling") \
+        == [2, 3]
+
+
+# --------------------------------------------------------------------------- false reassurance
+def test_false_reassurance_three_ceiling_sessions_and_a_flat_ors():
+    data = table(rows(srs=[39, 40, 39.5, 40], ors=[20, 21, 20, 21]))
+    assert fired(data, "false_reassurance") == [(3, 3.0), (4, 4.0)]
+    out = alerts(data).query("rule == 'false_reassurance'")
+    assert out["measure"].tolist() == ["SRS", "SRS"] and set(out["threshold"]) == {3.0}
+    msg = out.sort_values("session_number")["message"].iloc[0]
+    assert ("SRS at the ceiling (39 or more) for the last 3 sessions, while the ORS (20 at "
+            "session 3) has not improved reliably (change 0 since the intake of 20; a reliable "
+            "change needs 5)") in msg
+    assert "invite smaller criticisms" in out["suggestion"].iloc[0]
+    # it supersedes the plain ceiling alert on the same session
+    assert sessions(data, "ceiling") == [1, 2]
+
+
+def test_false_reassurance_boundaries():
+    data = table(rows("two", srs=[36, 39, 40], ors=[20, 20, 20]),  # two at the ceiling
+                 rows("improved", srs=[39, 40, 39.5], ors=[20, 22, 25]),  # 5 is reliable
+                 rows("almost", srs=[39, 40, 39.5], ors=[20, 22, 24.9]),
+                 rows("no_ors", srs=[39, 40, 39.5]))
+    assert by_client(data, "false_reassurance") == {
+        "two": [], "improved": [], "almost": [3], "no_ors": []}
+
+
+def test_false_reassurance_no_variation_over_four():
+    data = table(rows("A", srs=[37, 37, 37, 37], ors=[20, 20, 21, 20]),
+                 rows("B", srs=[37, 37, 37], ors=[20, 20, 20]))
+    out = alerts(data).query("rule == 'false_reassurance'")
+    assert out["client_id"].tolist() == ["A"] and out["session_number"].tolist() == [4]
+    assert (out["value"].iloc[0], out["threshold"].iloc[0]) == (4.0, 4.0)
+    assert "SRS total the same (37) for the last 4 sessions" in out["message"].iloc[0]
+
+
+def test_false_reassurance_reads_the_latest_ors_up_to_the_session():
+    # the ORS of session 3 is missing: session 3's SRS reads the ORS of session 2 (flat);
+    # session 4's reads session 4 (a reliable improvement)
+    data = table(rows(srs=[39, 39, 39, 39], ors=[20, 21, None, 26]))
+    out = alerts(data).query("rule == 'false_reassurance'")
+    assert out["session_number"].tolist() == [3]
+    assert "ORS (21 at session 2)" in out["message"].iloc[0]
+
+
+def test_false_reassurance_when_off_track_despite_reliable_improvement():
+    history = uniform_history(offset=6.0)  # others improve 6 to 16 points by session 2
+    model = fit_expected(history)
+    data = table(rows(srs=[39, 40, 39.5], ors=[20, 25]))  # +5: reliable, yet below p25 28.5
+    out = alerts(data, expected=model).query("rule == 'false_reassurance'")
+    assert out["session_number"].tolist() == [3]
+    assert out["message"].iloc[0].endswith("while the ORS (25 at session 2) is off track.")
+
+
+def test_false_reassurance_for_a_child_reads_the_cors():
+    data = table(rows(srs=[39, 40, 40], ors=[24, 25, 24], age_group="child"))
+    out = alerts(data).query("rule == 'false_reassurance'")
+    assert out["measure"].tolist() == ["CSRS"] and "while the CORS (24 at session 3)" in \
+        out["message"].iloc[0]
+
+
+# --------------------------------------------------------------------------- outcome rules
+def test_ors_deterioration_boundary():
+    assert fired(table(rows(ors=[20, 15.1, 15, 14.9])), "ors_deterioration") == [
+        (3, -5.0), (4, -5.1)]
+    out = alerts(table(rows(ors=[20, 15]))).query("rule == 'ors_deterioration'")
+    assert (out["measure"].iloc[0], out["threshold"].iloc[0]) == ("ORS", -5.0)
+    assert "ORS is 5 points below the intake (20 to 15): a reliable deterioration (5 or more)" \
+        in out["message"].iloc[0]
+    assert out["severity"].iloc[0] == "critical"
+
+
+def uniform_history(intake=20.0, n=101, step=0.1, offset=0.0, measure="ORS", age="adult"):
+    """n episodes: an intake, then intake + offset + i * step at session 2 (as in
+    tests/test_expected.py: the session-2 change percentiles are offset + 2.5, 5, 7.5)."""
+    return table(*[rows(f"H{measure}{i}", ors=[intake, intake + offset + i * step],
+                        age_group=age, ors_measure=measure) for i in range(n)])
+
+
+def test_off_track_with_a_hand_fitted_model():
+    model = fit_expected(uniform_history())  # p25 of session 2 for intake 20: 22.5
+    below = table(rows("A", ors=[20, 22.4]))
+    at = table(rows("B", ors=[20, 22.5]))
+    out = alerts(below, expected=model).query("rule == 'off_track'")
+    assert (out["value"].iloc[0], out["threshold"].iloc[0]) == (22.4, 22.5)
+    assert "ORS 22.4 is below 22.5, the 25th percentile expected at this session for an " \
+        "intake of 20: off track." in out["message"].iloc[0]
+    assert sessions(at, "off_track", expected=model) == []
+
+
+def test_off_track_fallback_without_enough_data():
+    # too little data to fit: no reliable improvement (5 points) by session 4
+    data = table(rows("A", ors=[20, 20, 21, 24.9]), rows("B", ors=[20, 20, 21, 25]))
+    out = alerts(data).query("rule == 'off_track'")
+    assert out["client_id"].tolist() == ["A"] and out["session_number"].tolist() == [4]
+    assert (out["value"].iloc[0], out["threshold"].iloc[0]) == (24.9, 25.0)
+    assert "fallback" in out["message"].iloc[0]
+
+
+def test_off_track_reads_the_childs_own_measure():
+    ors_model = fit_expected(uniform_history())
+    child = table(rows("K", ors=[20, 21], age_group="child"))
+    # an ORS history says nothing about the CORS: the fallback waits for session 4
+    assert sessions(child, "off_track", expected=ors_model) == []
+    both = fit_expected(pd.concat([uniform_history(), uniform_history(
+        measure="CORS", age="child")]))
+    assert sessions(child, "off_track", expected=both) == [2]
+
+
+def test_no_early_change_boundary():
+    # before session 3 it waits (B); 0 is no change, +0.1 is change
+    data = table(rows("A", ors=[20, 20, 20, 20.1, 19]), rows("B", ors=[20, 20]))
+    assert fired(data, "no_early_change") == [(3, 0.0), (5, -1.0)]
+    s = AlertSettings(early_session=4)
+    assert sessions(table(rows(ors=[20, 20, 20, 20])), "no_early_change", settings=s) == [4]
+
+
+def test_no_early_change_child_cors_is_judged_against_32_not_25():
+    data = table(rows("A", ors=[29, 29.5, 28]), rows("K", ors=[29, 29.5, 28],
+                                                     age_group="child"))
+    out = alerts(data).query("rule == 'no_early_change'")
+    # 29 is above the adult cutoff 25 but below the child's 32
+    assert out["client_id"].tolist() == ["K"] and out["measure"].tolist() == ["CORS"]
+    assert out["session_number"].tolist() == [3]
+    assert "the intake was below the cutoff of 32" in out["message"].iloc[0]
+    every = AlertSettings(early_clinical_only=False)
+    assert by_client(data, "no_early_change", settings=every) == {"A": [3], "K": [3]}
+
+
+def test_ors_deterioration_supersedes_no_early_change():
+    data = table(rows(ors=[20, 20, 15]))
+    assert sessions(data, "no_early_change") == []
+    off = AlertSettings().without("ors_deterioration")
+    assert sessions(data, "no_early_change", settings=off) == [3]
+
+
+# --------------------------------------------------------------------------- engine
+def test_rules_are_the_interface():
+    assert list(RULES) == ["low_total", "low_item", "drop", "sharp_drop", "repeated_low_item",
+                           "ceiling", "false_reassurance", "ors_deterioration", "off_track",
+                           "no_early_change"]
+    for rule in RULES.values():
+        assert rule.severity in SEVERITIES and rule.source and rule.description
+        assert rule.attached_to in ("alliance", "outcome")
+    assert AlertSettings().rules == frozenset(RULES)
+    assert dict(AlertSettings().severity) == {k: r.severity for k, r in RULES.items()}
+
+
+def test_switching_rules_off_removes_them():
+    data = table(rows(srs=[38, 29, 40], ors=[20, 14, 14]))
+    every = set(alerts(data)["rule"])
+    assert {"sharp_drop", "low_total", "ceiling", "ors_deterioration"} <= every
+    fewer = AlertSettings().without("low_item", "ceiling")
+    assert set(alerts(data, settings=fewer)["rule"]) == every - {"low_item", "ceiling"}
+    only = dataclasses.replace(AlertSettings(), rules={"low_total"})
+    assert set(alerts(data, settings=only)["rule"]) == {"low_total"}
+    assert alerts(data, settings=AlertSettings(rules=())).empty
+
+
+def test_unknown_rule_names_raise():
+    with pytest.raises(ValueError, match="'celing'.*valid rules: low_total, low_item"):
+        AlertSettings().without("celing")
+    with pytest.raises(ValueError, match="'bogus'"):
+        AlertSettings(rules={"low_total", "bogus"})
+    with pytest.raises(ValueError, match="'bogus'"):
+        AlertSettings(severity={"bogus": "info"})
+    with pytest.raises(ValueError, match="severity must be one of"):
+        AlertSettings(severity={"ceiling": "loud"})
+    with pytest.raises(ValueError, match="early_session"):
+        AlertSettings(early_session=1)
+
+
+def test_severity_can_be_overridden_and_settings_are_hashable():
+    s = AlertSettings(severity={"ceiling": "warning"})
+    assert s.severity["ceiling"] == "warning" and s.severity["low_item"] == "info"
+    out = alerts(table(rows(srs=[40])), settings=s)
+    assert out["severity"].tolist() == ["warning"]
+    assert hash(s) == hash(AlertSettings(severity={"ceiling": "warning"}))
+
+
+def test_filters_since_clinicians_min_severity():
+    data = table(rows("A", srs=[38, 29, 31], clinician="T1"),
+                 rows("B", srs=[38, 29, 31], clinician="T2"))
+    since = alerts(data, since="2026-01-19")
+    assert set(since["session_number"]) == {3}
+    assert set(alerts(data, clinicians="T2")["client_id"]) == {"B"}
+    assert set(alerts(data, clinicians=["T1", "T2"])["client_id"]) == {"A", "B"}
+    assert set(alerts(data, min_severity="critical")["rule"]) == {"sharp_drop"}
+    assert set(alerts(data, min_severity="warning")["severity"]) == {"warning", "critical"}
+    with pytest.raises(ValueError, match="min_severity"):
+        alerts(data, min_severity="urgent")
+    # filters never change what is computed: session 3's window still sees sessions 1-2
+    assert len(since.query("rule == 'low_total'")) == 2
+
+
+def test_a_pattern_is_reported_where_it_holds_and_latest_only_keeps_the_latest():
+    data = table(rows("A", srs=[38, 29, 31, 30]), rows("B", srs=[38, 36.5, 38]))
+    low = alerts(data).query("rule == 'low_total'")
+    assert low["session_number"].tolist() == [4, 3, 2]  # at every session, latest first
+    latest = alerts(data, latest_only=True)
+    assert set(latest["session_number"]) == {4} and set(latest["client_id"]) == {"A"}
+    # B's drop at session 2 was repaired by session 3: nothing holds now
+    assert fired(table(rows("B", srs=[38, 36.5, 38])), "drop") == [(2, -1.5)]
+
+
+def test_columns_dtypes_and_sort_order():
+    data = table(rows("A", srs=[38, 29]), rows("B", srs=[40, 40], ors=[20, 14]))
+    out = alerts(data)
+    assert tuple(out.columns) == ALERT_COLUMNS
+    assert out["severity"].dtype == pd.CategoricalDtype(SEVERITIES, ordered=True)
+    assert str(out["session_number"].dtype) == "Int64"
+    assert out["session_date"].dtype == "datetime64[ns]"
+    assert out["value"].dtype == float and out["threshold"].dtype == float
+    codes = out["severity"].cat.codes.to_numpy()
+    assert (np.diff(codes) <= 0).all()  # critical first
+    assert out["item"].isna().sum() > 0 and out["message"].notna().all()
+    empty = alerts(table(rows(srs=[37.5, 37.5], ors=[20, 26])))
+    assert empty.empty and tuple(empty.columns) == ALERT_COLUMNS
+
+
+def test_custom_column_names_and_absent_optional_columns():
+    data = table(rows(srs=[38, 29])).rename(columns={"client_id": "person", "total": "score"})
+    data = data.drop(columns=["clinician_id", "session_date", "age_group"])
+    out = alerts(data, client="person", total="score")
+    assert "person" in out.columns and "sharp_drop" in set(out["rule"])
+    assert out["message"].str.startswith("Session 2: ").all()
+
+
+def test_expected_is_fitted_on_the_data_when_not_given():
+    history = uniform_history()
+    now = table(rows("A", ors=[20, 22.4]))
+    both = pd.concat([history, now], ignore_index=True)
+    own = alerts(both).query("rule == 'off_track' and client_id == 'A'")
+    given = alerts(now, expected=fit_expected(history)).query("rule == 'off_track'")
+    assert len(own) == len(given) == 1
+
+
+def test_vectorised_on_a_simulated_caseload():
+    df = simulate(2000, seed=3)
+    out = alerts(df)
+    ses = session_alliance(df)
+    counts = out["rule"].value_counts()
+    assert set(counts.index) == set(RULES)  # every rule fires somewhere
+    assert counts["low_total"] == ses["below_cutoff"].sum()
+    n_srs = len(ses)
+    assert 0.1 < counts["low_total"] / n_srs < 0.4  # about 23% of SRS are below 36
+    assert counts["sharp_drop"] < counts["drop"] + counts["sharp_drop"] < 0.4 * n_srs
+    # repeated low items match the alliance table's labels, one alert per label
+    labels = ses["repeated_low_item"].dropna()
+    assert counts["repeated_low_item"] == sum(len(x.split(";")) for x in labels if x)
+    assert counts["false_reassurance"] < counts["ceiling"]
+    assert out["message"].str.match(r"^Session \d+, \d+ \w{3} \d{4}: ").all()
+    assert not out.duplicated(["client_id", "episode_id", "session_number", "measure",
+                               "rule", "item"]).any()
+
+
+def test_a_given_model_keeps_its_own_fallback_settings():
+    from srs_analytics.expected import ExpectedSettings
+    late = fit_expected(table(rows("H", ors=[20, 21])), settings=ExpectedSettings(
+        fallback_session=5))  # too little data: the fallback from session 5
+    data = table(rows("A", ors=[20, 20, 21, 22, 22]))
+    assert sessions(data, "off_track", expected=late) == [5]
+    assert sessions(data, "off_track") == [4, 5]
+
+
+def test_a_rule_filtered_out_by_severity_supersedes_nothing():
+    data = table(rows(srs=[38.0, 32.0]))  # a sharp drop
+    s = AlertSettings(severity={"sharp_drop": "info", "drop": "warning"})
+    assert fired(data, "drop", settings=s, min_severity="warning") == [(2, -6.0)]
+    assert fired(data, "drop", settings=s) == []
