@@ -3,11 +3,13 @@
 All bundled data is synthetic. See ``../shared/DOMAIN.md`` for the measures and rules.
 """
 
+from .alerts import RULES, AlertSettings, alerts
 from .alliance import AllianceSettings, client_alliance, session_alliance
 from .clients import client_table
 from .expected import ExpectedResponse, ExpectedSettings, expected_status, fit_expected
 from .instruments import INSTRUMENTS, Instrument
 from .load import LoadResult, load
+from .notes import progress_note, progress_notes
 from .outcomes import OutcomeSettings, client_outcomes, session_outcomes
 from .readers import LoadError
 from .schema import CANONICAL_COLUMNS, CANONICAL_SCHEMA, COLUMN_DOCS
@@ -15,10 +17,11 @@ from .simulate import simulate
 from .validation import REASONS, LoadSettings
 
 __all__ = [
-    "CANONICAL_COLUMNS", "CANONICAL_SCHEMA", "COLUMN_DOCS", "INSTRUMENTS", "REASONS",
-    "AllianceSettings", "ExpectedResponse", "ExpectedSettings", "Instrument", "LoadError",
+    "CANONICAL_COLUMNS", "CANONICAL_SCHEMA", "COLUMN_DOCS", "INSTRUMENTS", "REASONS", "RULES",
+    "AlertSettings", "AllianceSettings", "ExpectedResponse", "ExpectedSettings", "Instrument", "LoadError",
     "LoadResult", "LoadSettings", "OutcomeSettings",
-    "client_alliance", "client_outcomes", "client_table", "expected_status", "fit_expected",
-    "load", "session_alliance", "session_outcomes", "simulate",
+    "alerts", "client_alliance", "client_outcomes", "client_table", "expected_status", "fit_expected",
+    "load", "progress_note", "progress_notes", "session_alliance", "session_outcomes",
+    "simulate",
 ]
 __version__ = "0.1.0"
