@@ -171,6 +171,7 @@ def cmd_convert(args) -> int:
 
 def cmd_clients(args) -> int:
     from .clients import client_table
+    from .expected import fit_expected
     from .exports import write_table
     from .outcomes import OutcomeSettings
 
@@ -190,12 +191,14 @@ def cmd_clients(args) -> int:
     except ValueError as exc:
         raise LoadError(f"Invalid outcome settings: {exc}.") from None
     res = _load(args)
-    table = client_table(res.data, outcome=settings)
+    model = fit_expected(res.data)
+    table = client_table(res.data, outcome=settings, expected=model)
     write_table(table, out)
     counts = table["outcome"].value_counts()
     print(f"Wrote {len(table)} client episodes to {out} (from {res.report['loaded']} "
           f"administrations; {res.report['rejected']} rejected). Outcomes: "
           + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".")
+    print(model)
     return 0
 
 
@@ -286,9 +289,40 @@ def cmd_demo(args) -> int:
         print(f"  {m!r}")
         for row in m.rejected.itertuples():
             print(f"  line {row.source_row}: {row.reason}: {row.message}")
+    _demo_analyses(res.data, outdir)
     print(f"\nOutput written to {outdir.resolve()}/ (canonical.csv, validation.json, "
-          "messy_rejected.csv)")
+          "messy_rejected.csv, clients.csv, alerts.csv)")
     return 0
+
+
+def _demo_analyses(data, outdir: Path) -> None:
+    """The clinician's and the director's first look at the sample caseload."""
+    from .alerts import alerts
+    from .clients import client_table
+    from .expected import fit_expected
+    from .exports import write_table
+    from .notes import progress_note
+
+    model = fit_expected(data)
+    table = client_table(data, expected=model)
+    write_table(table, outdir / "clients.csv")
+    print("\nClients (one row per client and episode, out/clients.csv):")
+    print("  outcome: " + ", ".join(f"{k} {v}" for k, v in
+                                    table["outcome"].value_counts().items()))
+    print("  alliance pattern: " + ", ".join(f"{k} {v}" for k, v in
+                                             table["alliance_pattern"].value_counts().items()))
+    print("  expected response: " + str(model).split(". ")[0] + ".")
+    now = alerts(data, expected=model, latest_only=True, min_severity="warning")
+    write_table(alerts(data, expected=model), outdir / "alerts.csv")
+    print(f"\nWho needs attention now (warning or critical at the latest session; all alerts "
+          f"in out/alerts.csv): {now['client_id'].nunique()} clients")
+    print("  " + ", ".join(f"{k} {v}" for k, v in now["rule"].value_counts().items()))
+    if len(now):
+        first = now.iloc[0]
+        print(f"\nFor example, {first['client_id']} ({first['rule']}, {first['severity']}):")
+        print(f"  {first['message']}")
+        print(f"  Suggestion: {first['suggestion']}")
+        print(f"  Progress note: {progress_note(data, first['client_id'])}")
 
 
 def main(argv: list[str] | None = None) -> int:
