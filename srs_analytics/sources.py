@@ -113,6 +113,9 @@ def read_mapping(mapping) -> dict:
         raise LoadError("A mapping must be a dict (or a JSON/YAML object) from canonical "
                         f"names to column names; got {type(mapping).__name__}.")
     if "columns" in mapping:
+        if not isinstance(mapping["columns"], dict):
+            raise LoadError("The mapping's 'columns' must be an object from canonical names to "
+                            f"column names; got {type(mapping['columns']).__name__}.")
         columns = dict(mapping["columns"])
         options = {k: v for k, v in mapping.items() if k != "columns"}
     else:  # flat form: every key but the options names a column

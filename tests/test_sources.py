@@ -266,3 +266,19 @@ def test_dataframes_are_inputs_too(small_caseload):
     assert res.report["loaded"] == len(small_caseload)
     assert res.report["duplicates"] == 3
     assert res.data["source_file"].iloc[0] == "<DataFrame 1>"
+
+
+def test_malformed_mapping_files_give_clear_errors(write, tmp_path):
+    path = write("f.csv", "who,score\nA,3\n")
+    bad_json = tmp_path / "m.json"
+    bad_json.write_text("{not json")
+    with pytest.raises(LoadError, match="could not be read"):
+        load(path, mapping=bad_json)
+    bad_json.write_text('{"columns": ["who"]}')
+    with pytest.raises(LoadError, match="columns"):
+        load(path, mapping=bad_json)
+    bad_json.write_text('["who"]')
+    with pytest.raises(LoadError, match="must be a dict"):
+        load(path, mapping=bad_json)
+    with pytest.raises(LoadError, match="does not exist"):
+        load(path, mapping=tmp_path / "missing.yaml")
