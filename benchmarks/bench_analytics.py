@@ -20,14 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_load import _make_data  # noqa: E402
+from bench_load import _make_data, _measure  # noqa: E402
 
 
 def _one(step: str, path: str) -> dict:
@@ -62,17 +61,6 @@ def _one(step: str, path: str) -> dict:
             "peak_mb": peak, **extra}
 
 
-def _measure(step: str, path: Path, repeat: int) -> dict:
-    runs = []
-    for _ in range(repeat):
-        out = subprocess.run([sys.executable, __file__, "--one", step, str(path)],
-                             capture_output=True, text=True, check=True)
-        runs.append(json.loads(out.stdout))
-    best = min(runs, key=lambda r: r["seconds"])
-    best["peak_mb"] = max(r["peak_mb"] for r in runs)
-    return best
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", type=int, default=1_000_000)
@@ -83,13 +71,13 @@ def main() -> None:
         print(json.dumps(_one(*args.one), default=str))
         return
     canonical, _ = _make_data(args.n)
-    bare = _measure("read_csv", canonical, args.repeat)
+    bare = _measure("read_csv", canonical, args.repeat, __file__)
     print(f"{canonical.name}: {bare['rows']:,} administrations; bare read_csv "
           f"{bare['seconds']:.2f} s, peak {bare['peak_mb']:.0f} MB")
     print(f"{'step':<9}{'result rows':>12}{'analysis s':>12}{'x read':>8}{'from file s':>13}"
           f"{'x read':>8}{'peak MB':>9}")
     for step in ("clients", "alerts"):
-        r = _measure(step, canonical, args.repeat)
+        r = _measure(step, canonical, args.repeat, __file__)
         print(f"{step:<9}{r['result_rows']:>12,}{r['analysis']:>12.2f}"
               f"{r['analysis'] / bare['seconds']:>8.2f}{r['seconds']:>13.2f}"
               f"{r['seconds'] / bare['seconds']:>8.2f}{r['peak_mb']:>9.0f}")

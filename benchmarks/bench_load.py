@@ -51,10 +51,11 @@ def _one(step: str, path: str) -> dict:
             "import_mb": base / 1024}
 
 
-def _measure(step: str, path: Path, repeat: int) -> dict:
+def _measure(step: str, path: Path, repeat: int, script: str = __file__) -> dict:
+    """Best of ``repeat`` runs of ``script --one STEP PATH``, each in a fresh process."""
     runs = []
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, __file__, "--one", step, str(path)],
+        out = subprocess.run([sys.executable, script, "--one", step, str(path)],
                              capture_output=True, text=True, check=True)
         runs.append(json.loads(out.stdout))
     best = min(runs, key=lambda r: r["seconds"])
