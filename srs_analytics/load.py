@@ -262,7 +262,9 @@ def _resolve(ok: pd.DataFrame, policy: str):
     """Split loaded rows into kept, exact duplicates and conflicting versions.
 
     Rows are compared through 64-bit hashes of the administration key and of the scores
-    (``pandas.util.hash_pandas_object``), which is fast on millions of rows.
+    (``pandas.util.hash_pandas_object``), which is fast on millions of rows. Two different
+    administrations share a hash with a chance of about n^2 / 2^65 (3e-8 for a million
+    rows).
     """
     key = pd.util.hash_pandas_object(ok[ADMINISTRATION_KEY], index=False)
     both = key ^ pd.util.hash_pandas_object(ok[_SCORES], index=False).mul(3)
