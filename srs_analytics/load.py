@@ -21,7 +21,8 @@ from .validation import REASONS, LoadSettings, assemble, check_block, check_shar
 
 __all__ = ["LoadResult", "load", "LoadError", "REASONS"]
 
-#: What makes two rows the same administration.
+#: What makes two rows the same administration (the session number counts only where the
+#: date is unknown: one date is one session, whatever number each export gave it).
 ADMINISTRATION_KEY = ["client_id", "episode_id", "measure", "rater", "session_date",
                       "session_number"]
 _SCORES = [*ITEM_COLUMNS, "total"]
@@ -259,31 +260,55 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
 
 
 def _resolve(ok: pd.DataFrame, policy: str):
-    """Split loaded rows into kept, exact duplicates and conflicting versions.
+    """Split loaded rows into kept, duplicates and conflicting versions.
+
+    A duplicate is the same administration with the same scores, or with the same total
+    where only one version has rated items (a totals-only export, or OpenFIT's total / 4
+    back-filled items, beside the full record): the version with rated items is kept.
+    Any other difference is a conflict.
 
     Rows are compared through 64-bit hashes of the administration key and of the scores
     (``pandas.util.hash_pandas_object``), which is fast on millions of rows. Two different
     administrations share a hash with a chance of about n^2 / 2^65 (3e-8 for a million
     rows).
     """
-    key = pd.util.hash_pandas_object(ok[ADMINISTRATION_KEY], index=False)
+    ident = ok[ADMINISTRATION_KEY].assign(  # the date names the session where it is known
+        session_number=ok["session_number"].where(ok["session_date"].isna()))
+    key = pd.util.hash_pandas_object(ident, index=False)
     both = key ^ pd.util.hash_pandas_object(ok[_SCORES], index=False).mul(3)
     exact = both.duplicated(keep="first")
-    dups = ok[exact]
     rest, key = ok[~exact], key[~exact]
+    clash = key.duplicated(keep=False).to_numpy()
+    same = _same_total_fewer_items(rest[clash], key[clash])
+    lesser = np.zeros(len(rest), dtype=bool)
+    lesser[np.flatnonzero(clash)[same]] = True
+    dups = pd.concat([ok[exact], rest[lesser]]) if lesser.any() else ok[exact]
+    rest, key = rest[~lesser], key[~lesser]
     clash = key.duplicated(keep=False)
     confl = rest[clash].copy()
-    if len(confl):
-        confl["conflict_id"] = pd.factorize(key[clash])[0] + 1
-        last = ~key[clash].duplicated(keep="last")
-        confl["kept"] = last.to_numpy() if policy == "last" else False
-    else:
+    if not len(confl):
         confl["conflict_id"] = pd.Series(dtype="int64")
         confl["kept"] = pd.Series(dtype=bool)
-    if not len(confl):
         return rest, dups, confl
+    confl["conflict_id"] = pd.factorize(key[clash])[0] + 1
+    last = ~key[clash].duplicated(keep="last")
+    confl["kept"] = last.to_numpy() if policy == "last" else False
     data = pd.concat([rest[~clash], confl[confl["kept"]].drop(columns=["conflict_id", "kept"])])
     return data.sort_index(), dups, confl
+
+
+def _same_total_fewer_items(rows: pd.DataFrame, key: pd.Series) -> np.ndarray:
+    """Versions that only lack the rated items of another version with the same total."""
+    rated = rows["item_1"].notna() & ~rows["items_imputed"].astype(bool)
+    group = key.to_numpy()
+    totals = rows.groupby(group)["total"].agg(["min", "max"])
+    n_rated = rated.groupby(group).transform("sum").to_numpy()
+    agree = (totals["max"] - totals["min"]).reindex(group).to_numpy() < 1e-9
+    # one rated version and the rest without rated items: the rest are duplicates of it;
+    # without any rated version the first one stands for the others
+    first = ~key.duplicated(keep="first").to_numpy()
+    keep = np.where(n_rated == 1, rated.to_numpy(), first)
+    return agree & (n_rated <= 1) & ~keep
 
 
 def _number_sessions(data: pd.DataFrame, every: pd.DataFrame) -> pd.DataFrame:

@@ -154,3 +154,15 @@ def test_sample_redcap_with_its_mapping():
     res = load(SAMPLE / "redcap.csv", mapping=SAMPLE / "redcap_mapping.json")
     assert res.report["loaded"] > 1000 and res.report["rejected"] == 0
     assert res.report["non_data_rows"] == 300
+
+
+def test_the_same_caseload_from_several_systems_merges_without_conflicts():
+    # the canonical table, OpenFIT (items and totals layouts), NHS MHSDS totals and the
+    # REDCap export all hold the same synthetic administrations: one copy each is kept
+    res = load(SAMPLE / "caseload.csv", SAMPLE / "openfit.csv", SAMPLE / "openfit_totals.csv",
+               SAMPLE / "mhsds.csv", SAMPLE / "wide_european.csv")
+    r = res.report
+    assert r["conflicts"] == 0 and r["rejected"] == 0
+    assert r["loaded"] == load(SAMPLE / "caseload.csv").report["loaded"]
+    assert set(res.data["source_file"]) == {"caseload.csv"}
+    assert r["duplicates"] == r["rows_read"] - r["loaded"] - r["skipped"]

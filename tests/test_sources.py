@@ -282,3 +282,27 @@ def test_malformed_mapping_files_give_clear_errors(write, tmp_path):
         load(path, mapping=bad_json)
     with pytest.raises(LoadError, match="does not exist"):
         load(path, mapping=tmp_path / "missing.yaml")
+
+
+def test_a_totals_only_copy_of_an_administration_is_a_duplicate_not_a_conflict(write):
+    full = write("full.csv", "client,date,measure,item_1,item_2,item_3,item_4\n"
+                             "C1,2026-03-02,SRS,9,9,9,9.5\nC1,2026-03-09,SRS,8,8,8,8\n")
+    totals = write("totals.csv", "client,date,measure,total\n"
+                                 "C1,2026-03-02,SRS,36.5\nC1,2026-03-09,SRS,30\n")
+    res = load(totals, full)
+    r = res.report
+    assert (r["loaded"], r["duplicates"], r["conflicts"]) == (1, 1, 2)
+    assert res.data["item_4"].tolist() == [9.5] and res.data["source_file"].tolist() == [
+        "full.csv"]
+    assert res.duplicates["source_file"].tolist() == ["totals.csv"]
+    assert sorted(res.conflicts["total"]) == [30, 32]  # a different total is a conflict
+
+
+def test_openfit_back_filled_items_yield_to_the_rated_items(write):
+    rated = write("rated.csv", "client,date,measure,item_1,item_2,item_3,item_4\n"
+                               "C1,2026-03-02,ORS,4,5,6,7\n")
+    openfit = write("openfit.csv", _openfit(["C1,S,C,Adult,C1,1,2026-03-02,0,5.5,5.5,5.5,5.5,"
+                                             "22,1,,,,,,"]))
+    res = load(openfit, rated, source=None)
+    assert (res.report["loaded"], res.report["duplicates"], res.report["conflicts"]) == (1, 1, 0)
+    assert res.data["item_1"].tolist() == [4] and not res.data["items_imputed"].any()
