@@ -44,6 +44,24 @@ def _load_options(p: argparse.ArgumentParser) -> None:
                    help="keep columns that identify people (dropped by default)")
 
 
+def _history_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--history", nargs="+", metavar="PATH",
+                   help="fit the expected treatment response on these files (an agency's "
+                   "history) and apply it to PATH (default: fit on PATH itself)")
+
+
+def _expected_model(args, data):
+    """The expected-response model: fitted on --history when given, else on the data."""
+    from .expected import fit_expected
+    from .load import load
+
+    if not args.history:
+        return fit_expected(data)
+    history = load(args.history, source=args.source, mapping=args.mapping,
+                   dayfirst=args.dayfirst, item_scale=args.item_scale, encoding=args.encoding)
+    return fit_expected(history.data)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="srs-analytics",
@@ -78,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="non-clinical mean for cutoffs b and c (default 30.5)")
     p.add_argument("--functional-sd", type=float, default=5.8,
                    help="non-clinical SD for cutoffs b and c (default 5.8)")
+    _history_option(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file: .csv, .tsv, .parquet or .xlsx")
 
@@ -94,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="only alerts on each episode's latest session")
     p.add_argument("--rules", metavar="NAMES",
                    help="comma-separated rules to run (default: all)")
+    _history_option(p)
     p.add_argument("-o", "--output", metavar="OUT",
                    help="output file: .csv, .tsv, .parquet or .xlsx (default: print)")
 
@@ -171,7 +191,6 @@ def cmd_convert(args) -> int:
 
 def cmd_clients(args) -> int:
     from .clients import client_table
-    from .expected import fit_expected
     from .exports import write_table
     from .outcomes import OutcomeSettings
 
@@ -191,7 +210,7 @@ def cmd_clients(args) -> int:
     except ValueError as exc:
         raise LoadError(f"Invalid outcome settings: {exc}.") from None
     res = _load(args)
-    model = fit_expected(res.data)
+    model = _expected_model(args, res.data)
     table = client_table(res.data, outcome=settings, expected=model)
     write_table(table, out)
     counts = table["outcome"].value_counts()
@@ -221,13 +240,16 @@ def cmd_alerts(args) -> int:
                             f"{', '.join(RULES)}.")
         settings = settings.without(*[r for r in RULES if r not in names])
     res = _load(args)
-    table = alerts(res.data, settings=settings, since=since, clinicians=args.clinician,
-                   min_severity=args.min_severity, latest_only=args.latest_only)
+    model = _expected_model(args, res.data)
+    table = alerts(res.data, settings=settings, expected=model, since=since,
+                   clinicians=args.clinician, min_severity=args.min_severity,
+                   latest_only=args.latest_only)
     if out:
         write_table(table, out)
         counts = table["severity"].value_counts()
         print(f"Wrote {len(table)} alerts to {out}: " + (", ".join(
             f"{k} {counts.get(k, 0)}" for k in ("critical", "warning", "info"))) + ".")
+        print(model)
     else:
         with pd.option_context("display.max_colwidth", 120, "display.width", 200):
             print(table[["client_id", "session_number", "session_date", "rule", "severity",

@@ -149,3 +149,21 @@ def test_note_command(capsys):
     assert code == 0 and "/40" in text
     code, _, err = run(capsys, "note", SAMPLE / "caseload.csv", "--client", "NOBODY")
     assert code == 2 and "NOBODY" in err and "Traceback" not in err
+
+
+def test_expected_response_fitted_on_a_history(capsys, tmp_path):
+    from srs_analytics import simulate
+
+    history, month = tmp_path / "history.csv", tmp_path / "month.csv"
+    simulate(400, seed=11).to_csv(history, index=False)
+    simulate(40, seed=12).to_csv(month, index=False)
+    out = tmp_path / "clients.csv"
+    code, text, _ = run(capsys, "clients", month, "--history", history, "-o", out)
+    assert code == 0 and "fitted on" in text
+    fitted_on = int(text.split("fitted on ")[1].split(" ")[0].replace(",", ""))
+    assert fitted_on > 300  # the history's episodes, not the month's 40 clients
+    code, own, _ = run(capsys, "clients", month, "-o", out)
+    assert code == 0 and own.splitlines()[-1] != text.splitlines()[-1]
+    code, text, _ = run(capsys, "alerts", month, "--history", history, "-o",
+                        tmp_path / "a.csv")
+    assert code == 0 and "Expected treatment response" in text
