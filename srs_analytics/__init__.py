@@ -18,10 +18,10 @@ from .validation import REASONS, LoadSettings
 
 __all__ = [
     "CANONICAL_COLUMNS", "CANONICAL_SCHEMA", "COLUMN_DOCS", "INSTRUMENTS", "REASONS", "RULES",
-    "AlertSettings", "AllianceSettings", "ExpectedResponse", "ExpectedSettings", "Instrument", "LoadError",
-    "LoadResult", "LoadSettings", "OutcomeSettings",
-    "alerts", "client_alliance", "client_outcomes", "client_table", "expected_status", "fit_expected",
-    "load", "progress_note", "progress_notes", "session_alliance", "session_outcomes",
-    "simulate",
+    "AlertSettings", "AllianceSettings", "ExpectedResponse", "ExpectedSettings", "Instrument",
+    "LoadError", "LoadResult", "LoadSettings", "OutcomeSettings",
+    "alerts", "client_alliance", "client_outcomes", "client_table", "expected_status",
+    "fit_expected", "load", "progress_note", "progress_notes", "session_alliance",
+    "session_outcomes", "simulate",
 ]
 __version__ = "0.1.0"
