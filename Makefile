@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/srs-analytics demo
 
 test: $(STAMP)
+	$(BIN)/ruff check srs_analytics tests benchmarks data/sample/build.py
 	$(BIN)/python -m pytest srs_analytics tests
 
 bench: $(STAMP)
