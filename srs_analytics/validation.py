@@ -494,9 +494,10 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
     out = pd.DataFrame({"measure": meas}, index=idx)
     # rounded to 1e-6 so that sums and scale changes carry no floating-point noise
     # (3.7 + 4 + 3.2 + 4.2 is 15.100000000000001): the same score compares equal everywhere
-    for i, c in enumerate(ITEM_COLUMNS):
-        out[c] = np.round(items[:, i], 6)
-    out["total"] = np.round(np.where(np.isnan(total), item_sum, total), 6)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge values are rejected anyway
+        for i, c in enumerate(ITEM_COLUMNS):
+            out[c] = np.round(items[:, i], 6)
+        out["total"] = np.round(np.where(np.isnan(total), item_sum, total), 6)
     if imputable:
         out["items_imputed"] = (n_items == 4) & (items.max(axis=1) == items.min(axis=1))
     elif "items_imputed" in block:  # a canonical table says so itself
