@@ -17,7 +17,7 @@ import pandas as pd
 from .readers import LoadError, expand_paths, read_any
 from .schema import CANONICAL_SCHEMA, ITEM_COLUMNS, SENSITIVE_COLUMNS, coerce_canonical
 from .sources import layout, read_mapping
-from .validation import REASONS, LoadSettings, assemble, check_block, check_shared
+from .validation import FATES, REASONS, LoadSettings, assemble, check_block, check_shared
 
 __all__ = ["LoadResult", "load", "LoadError", "REASONS"]
 
@@ -220,7 +220,7 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
                         entry[k] = v if entry.get(k) in (None, v) else f"{entry[k]}; {v}"
                 blocks.append(checked.assign(_block=bnum))
             if blocks:
-                checked = assemble(shared, pd.concat(blocks) if len(blocks) > 1 else blocks[0])
+                checked = assemble(shared, blocks)
                 checked["source_file"] = t.name
                 checked["source_row"] = t.rows[checked["_pos"].to_numpy()]
                 checked["_table"] = tnum
@@ -235,7 +235,8 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     else:
         every = pd.DataFrame(columns=["status", "reason", "message", "source_file",
                                       "source_row", "_table", "_pos", "_block"])
-    ok = every[every["status"].eq("loaded")]
+    loaded = every["status"].eq("loaded")
+    ok = every if loaded.all() else every[loaded]  # filtering copies every text column
     data, dups, confl = _resolve(ok, conflicts)
     data = _number_sessions(data, every)
     unresolved = int((data["session_number"].isna() & data["session_date"].notna()).sum())
@@ -277,6 +278,10 @@ def _resolve(ok: pd.DataFrame, policy: str):
     key = pd.util.hash_pandas_object(ident, index=False)
     both = key ^ pd.util.hash_pandas_object(ok[_SCORES], index=False).mul(3)
     exact = both.duplicated(keep="first")
+    if not exact.any() and not key.duplicated().any():  # the common case: nothing seen twice
+        none = ok.iloc[:0].assign(conflict_id=pd.Series(dtype="int64"),
+                                  kept=pd.Series(dtype=bool))
+        return ok, ok.iloc[:0], none
     rest, key = ok[~exact], key[~exact]
     clash = key.duplicated(keep=False).to_numpy()
     same = _same_total_fewer_items(rest[clash], key[clash])
@@ -377,7 +382,7 @@ def _conflict_table(confl: pd.DataFrame) -> pd.DataFrame:
 
 
 def _report(every, status, data, files, policy, unresolved) -> dict:
-    fates = ["loaded", "rejected", "skipped", "duplicate", "conflict"]
+    fates = FATES
     codes = pd.Categorical(status, categories=fates).codes.astype(np.int64)
     table = every["_table"].to_numpy(np.int64) if len(every) else np.zeros(0, np.int64)
     per_table = np.bincount(table * len(fates) + codes, minlength=len(files) * len(fates))

@@ -19,6 +19,9 @@ from .instruments import INSTRUMENTS, Instrument
 from .readers import LoadError
 from .schema import ITEM_COLUMNS
 
+#: Where each administration read ends up (the ``status`` of the loader's ledger).
+FATES = ["loaded", "rejected", "skipped", "duplicate", "conflict"]
+
 #: Reason codes of rejected rows, in the order they are checked, with what they mean.
 REASONS: dict[str, str] = {
     "missing_client_id": "no client identifier",
@@ -504,10 +507,8 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
         out["items_imputed"] = parse_skip(block["items_imputed"])[0].to_numpy() & (n_items == 4)
     else:
         out["items_imputed"] = False
-    status = np.full(len(idx), "loaded", dtype=object)
-    status[decided] = "rejected"
-    status[is_skipped] = "skipped"
-    out["status"] = pd.Series(status, index=idx, dtype=object)
+    codes = np.where(is_skipped, 2, np.where(decided, 1, 0)).astype(np.int8)
+    out["status"] = pd.Series(pd.Categorical.from_codes(codes, categories=FATES), index=idx)
     out["reason"] = pd.Series(reason, index=idx, dtype=object)
     out["message"] = pd.Series(message, index=idx, dtype=object)
     return out, {"item_scale": scale}
@@ -521,18 +522,24 @@ def _fmt(v) -> np.ndarray:
 _AGE_OF_MEASURE = {"CORS": "child", "CSRS": "child", "CGSRS": "child", "YCORS": "young_child"}
 
 
-def assemble(shared: pd.DataFrame, checked: pd.DataFrame) -> pd.DataFrame:
+def assemble(shared: pd.DataFrame, blocks: list[pd.DataFrame]) -> pd.DataFrame:
     """Join the checked blocks of a table with the fields their raw rows share.
 
-    ``checked`` is indexed by raw row position (repeated for the measures of a wide row);
-    the shared fields are taken once for all blocks. Children's measures imply an age group
-    where the file gives none.
+    Each block is indexed by raw row position (a wide row appears once per measure). A
+    block that holds every row reuses the shared fields as they are, and the blocks are
+    stacked (cheap for text columns, unlike taking rows). Children's measures imply an age
+    group where the file gives none.
     """
     fields = shared.drop(columns=_SHARED_REASON)
-    pos = checked.index.to_numpy()
-    if not (len(pos) == len(fields) and fields.index.equals(checked.index)):
-        fields = fields.take(pos)
-    out = pd.concat([fields.reset_index(drop=True), checked.reset_index(drop=True)], axis=1)
+    pieces = [fields if b.index.equals(fields.index) else fields.take(b.index.to_numpy())
+              for b in blocks]
+    out = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else \
+        pieces[0].reset_index(drop=True)
+    pos = np.concatenate([b.index.to_numpy() for b in blocks])
+    checked = pd.concat(blocks, ignore_index=True) if len(blocks) > 1 else \
+        blocks[0].reset_index(drop=True)
+    for c in checked.columns:
+        out[c] = checked[c]
     implied = out["measure"].map(_AGE_OF_MEASURE)
     out["age_group"] = out["age_group"].fillna(implied).astype("str")
     out["_pos"] = pos
