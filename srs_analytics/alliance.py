@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._frames import require_columns, sort_into_groups
 from .instruments import ALLIANCE, INSTRUMENTS
 from .schema import ITEM_COLUMNS
 
@@ -126,13 +127,7 @@ def _prepare(data, cols, settings, *, required):
     Returns the sorted frame (absent optional columns filled with NA), the group number
     (client, episode, rater) of each row and its position within the group.
     """
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame; got {type(data).__name__}")
-    missing = [f"{arg}={col!r}" for arg, col in cols.items()
-               if arg in required and col not in data.columns]
-    if missing:
-        raise ValueError(f"data lacks the column(s) {', '.join(missing)}; "
-                         f"got {list(data.columns)}")
+    require_columns(data, cols, [arg for arg in cols if arg in required])
     keep = (data[cols["measure"]].isin(settings.measures)
             & data[cols["rater"]].isin(settings.raters)).to_numpy(dtype=bool)
     df = data.loc[keep, [c for c in dict.fromkeys(cols.values()) if c in data.columns]]
@@ -144,16 +139,8 @@ def _prepare(data, cols, settings, *, required):
                          "loader derives session numbers from dates (srs_analytics.load)")
     if df[cols["total"]].isna().any():
         raise ValueError(f"total={cols['total']!r} is missing on some alliance rows")
-    keys = [pd.factorize(df[cols[k]], sort=True)[0] for k in ("client", "episode", "rater")]
-    date = df[cols["date"]].to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    session = df[cols["session"]].to_numpy(dtype=float, na_value=np.nan)
-    order = np.lexsort((date, session, keys[2], keys[1], keys[0]))
-    df = df.iloc[order].reset_index(drop=True)
-    k = np.column_stack(keys)[order]
-    new = np.ones(len(df), dtype=bool)
-    new[1:] = (k[1:] != k[:-1]).any(axis=1)
-    group = np.cumsum(new) - 1
-    pos = np.arange(len(df)) - np.flatnonzero(new)[group]
+    df, group, starts, _ = sort_into_groups(df, cols, ("client", "episode", "rater"))
+    pos = np.arange(len(df)) - starts[group]
     return df, group, pos
 
 

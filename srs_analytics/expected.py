@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._frames import require_columns, sort_into_groups
 from .instruments import INSTRUMENTS
 
 __all__ = ["STATUSES", "ExpectedResponse", "ExpectedSettings", "expected_status",
@@ -197,15 +198,10 @@ def _outcome_rows(data, cols, s):
     ``_session``, ``_total``, ``_intake`` and ``_intake_session`` (its first rating) and
     ``_stratum`` (measure|rater[|age_group] of the intake).
     """
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame; got {type(data).__name__}")
     required = ["client", "episode", "session", "measure", "rater", "total"]
     if s.by_age_group:
         required.append("age_group")
-    missing = [f"{a}={cols[a]!r}" for a in required if cols[a] not in data.columns]
-    if missing:
-        raise ValueError(f"data lacks the column(s) {', '.join(missing)}; "
-                         f"got {list(data.columns)}")
+    require_columns(data, cols, required)
     keep = (data[cols["measure"]].isin(s.measures) & data[cols["rater"]].isin(s.raters)
             & data[cols["total"]].notna()).to_numpy(dtype=bool)
     df = data.loc[keep, [c for c in dict.fromkeys(cols.values()) if c in data.columns]]
@@ -215,20 +211,11 @@ def _outcome_rows(data, cols, s):
     if df[cols["session"]].isna().any():
         raise ValueError(f"session={cols['session']!r} is missing on some outcome rows; the "
                          "loader derives session numbers from dates (srs_analytics.load)")
-    keys = [pd.factorize(df[cols[k]], sort=True)[0]
-            for k in ("client", "episode", "measure", "rater")]
-    date = df[cols["date"]].to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    session = df[cols["session"]].to_numpy(dtype=float, na_value=np.nan)
-    order = np.lexsort((date, session, *keys[::-1]))
-    df = df.iloc[order].reset_index(drop=True)
-    k = np.column_stack(keys)[order]
-    new = np.ones(len(df), dtype=bool)
-    new[1:] = (k[1:] != k[:-1]).any(axis=1)
-    group = np.cumsum(new) - 1
-    starts = np.flatnonzero(new)
+    df, group, starts, session = sort_into_groups(df, cols,
+                                                  ("client", "episode", "measure", "rater"))
     df["_group"] = group
     df["_n"] = np.diff(np.append(starts, len(df)))[group]
-    df["_session"] = session[order]
+    df["_session"] = session
     df["_total"] = df[cols["total"]].to_numpy(dtype=float)
     df["_intake"] = df["_total"].to_numpy()[starts][group]
     df["_intake_session"] = df["_session"].to_numpy()[starts][group]
