@@ -115,6 +115,4 @@ def is_identifying(name: object) -> bool:
     [True, True, False, False]
     """
     n = norm(name)
-    if n.startswith("patient") and n[7:] in ("forename", "surname", "dob", "idnum1"):
-        return True
     return bool(_IDENTIFYING.search(n))

@@ -68,6 +68,7 @@ class Layout:
     blocks: list[Block]
     column_mapping: dict = field(default_factory=dict)
     base: pd.DataFrame | None = None  # fields shared by the blocks (ids, dates...), per raw row
+    consumed: list[str] = field(default_factory=list)  # read, though no field of their own
     identifying: list[str] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)
     non_data: np.ndarray | None = None  # rows that are not data (REDCap event rows...)
@@ -183,9 +184,7 @@ def layout(t: RawTable, *, source: str | None = None, mapping: dict | None = Non
     builder = {"canonical": _long, "wide": _wide, "openfit": _wide, "camcops": _camcops,
                "mhsds": _mhsds, "mapping": _mapped}[source]
     lay = builder(t, source, mapping or {})
-    used = set(lay.column_mapping.values())
-    if source == "camcops":
-        used |= {c for c in cols if norm(c) in {"qwho", "qwhoother", "current"}}
+    used = set(lay.column_mapping.values()) | set(lay.consumed)
     lay.identifying = [c for c in cols if c not in used and is_identifying(c)]
     lay.unused = [c for c in cols if c not in used and c not in lay.identifying]
     return lay
@@ -331,6 +330,7 @@ def _camcops(t: RawTable, source: str, mapping: dict) -> Layout:
     notes = lay.notes
     lay = _split(source, frame, colmap)
     lay.notes = notes
+    lay.consumed = [n[k] for k in ("qwhoother", "current") if k in n]
     block = frame[[c for c in frame.columns if c in _BLOCK_FIELDS]]
     if "current" in n:
         cur = t.frame[n["current"]].astype("str").str.strip().str.lower()
