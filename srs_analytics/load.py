@@ -225,8 +225,6 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
                 checked["source_row"] = t.rows[checked["_pos"].to_numpy()]
                 checked["_table"] = tnum
                 parts.append(checked)
-            if keep_identifying and lay.identifying:
-                entry["_identifying"] = lay.identifying
             files.append(entry)
 
     if parts:  # file by file; within a wide file, measure by measure, each in row order
@@ -342,7 +340,7 @@ def _number_sessions(data: pd.DataFrame, every: pd.DataFrame) -> pd.DataFrame:
 
 
 def _with_identifying(data: pd.DataFrame, tables, files) -> pd.DataFrame:
-    cols = sorted({c for f in files for c in f.get("_identifying", [])})
+    cols = sorted({c for f in files for c in f["kept_identifying"]})
     if not cols:
         return data
     extra = pd.DataFrame(index=data.index, columns=cols, dtype=object)
@@ -392,7 +390,6 @@ def _report(every, status, data, files, policy, unresolved) -> dict:
         for k, n in zip(("loaded", "rejected", "skipped", "duplicates", "conflicts"), row):
             f[k] = int(n)
         f["rows_read"] = int(row.sum())
-        f.pop("_identifying", None)
     reasons = every.loc[status.eq("rejected"), "reason"].value_counts()
     sensitive = [c for c in SENSITIVE_COLUMNS if c in data and data[c].notna().any()]
     dropped = sorted({c for f in files for c in f["dropped_identifying"]})
