@@ -9,7 +9,7 @@ Uses the synthetic canonical CSV of ``bench_load.py`` (made once, cached in
 
 - ``read_csv``: a bare ``pandas.read_csv`` of the file (the baseline);
 - ``clients``: :func:`srs_analytics.load` then :func:`srs_analytics.clients.client_table`;
-- ``alerts``: :func:`srs_analytics.load` then :func:`srs_analytics.alerts.alerts`.
+- ``alerts``: :func:`srs_analytics.load` then :func:`srs_analytics.alerting.alerts`.
 
 For ``clients`` and ``alerts`` it reports the analysis alone (after loading) and from the
 file. Targets (issue 3): each within 8x the bare read, peak memory under 2 GB.
@@ -47,7 +47,7 @@ def _one(step: str, path: str) -> dict:
 
             result = client_table(data)
         else:
-            from srs_analytics.alerts import alerts
+            from srs_analytics.alerting import alerts
 
             result = alerts(data)
         analysis = time.perf_counter() - t1

@@ -64,8 +64,8 @@ def _measure(step: str, path: Path, repeat: int, script: str = __file__) -> dict
 
 
 def _make_data(n: int) -> tuple[Path, Path]:
-    from srs_analytics.exports import write_canonical, write_openfit
-    from srs_analytics.simulate import simulate
+    from srs_analytics.io.writers import write_canonical, write_openfit
+    from srs_analytics.synthetic import simulate
 
     DATA.mkdir(exist_ok=True)
     canonical, openfit = DATA / f"canonical_{n}.csv", DATA / f"openfit_{n}.csv"

@@ -3,18 +3,16 @@
 All bundled data is synthetic. See ``../shared/DOMAIN.md`` for the measures and rules.
 """
 
-from .alerts import RULES, AlertSettings, alerts
+from .alerting import RULES, AlertSettings, alerts
 from .alliance import AllianceSettings, client_alliance, session_alliance
 from .clients import client_table
 from .expected import ExpectedResponse, ExpectedSettings, expected_status, fit_expected
 from .instruments import INSTRUMENTS, Instrument
-from .load import LoadResult, load
+from .io import REASONS, LoadError, LoadResult, LoadSettings, load
 from .notes import progress_note, progress_notes
 from .outcomes import OutcomeSettings, client_outcomes, session_outcomes
-from .readers import LoadError
 from .schema import CANONICAL_COLUMNS, CANONICAL_SCHEMA, COLUMN_DOCS
-from .simulate import simulate
-from .validation import REASONS, LoadSettings
+from .synthetic import simulate
 
 __all__ = [
     "CANONICAL_COLUMNS", "CANONICAL_SCHEMA", "COLUMN_DOCS", "INSTRUMENTS", "REASONS", "RULES",

@@ -9,7 +9,7 @@ take under a second each.
 
 Examples
 --------
->>> from srs_analytics.simulate import simulate
+>>> from srs_analytics.synthetic import simulate
 >>> per_episode = client_alliance(simulate(30, seed=1))
 >>> per_episode["alliance_pattern"].value_counts().to_dict()
 {'insufficient': 13, 'stable_high': 7, 'ascending': 5, 'high_then_drop': 3}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .readers import LoadError
+from .io.readers import LoadError
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
 OUTPUT_SUFFIXES = (".csv", ".tsv", ".parquet", ".xlsx")
@@ -53,7 +53,7 @@ def _history_option(p: argparse.ArgumentParser) -> None:
 def _expected_model(args, data):
     """The expected-response model: fitted on --history when given, else on the data."""
     from .expected import fit_expected
-    from .load import load
+    from .io import load
 
     if not args.history:
         return fit_expected(data)
@@ -136,7 +136,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(args):
-    from .load import load
+    from .io import load
 
     return load(args.paths, source=args.source, mapping=args.mapping, dayfirst=args.dayfirst,
                 item_scale=args.item_scale, encoding=args.encoding,
@@ -177,7 +177,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_convert(args) -> int:
-    from .exports import write_canonical
+    from .io.writers import write_canonical
 
     out = _check_output(args.output)
     res = _load(args)
@@ -191,7 +191,7 @@ def cmd_convert(args) -> int:
 
 def cmd_clients(args) -> int:
     from .clients import client_table
-    from .exports import write_table
+    from .io.writers import write_table
     from .outcomes import OutcomeSettings
 
     out = _check_output(args.output)
@@ -222,8 +222,8 @@ def cmd_clients(args) -> int:
 
 
 def cmd_alerts(args) -> int:
-    from .alerts import RULES, AlertSettings, alerts
-    from .exports import write_table
+    from .alerting import RULES, AlertSettings, alerts
+    from .io.writers import write_table
 
     out = _check_output(args.output) if args.output else None
     since = None
@@ -269,8 +269,8 @@ def cmd_note(args) -> int:
 
 
 def cmd_simulate(args) -> int:
-    from .exports import write_canonical
-    from .simulate import simulate
+    from .io.writers import write_canonical
+    from .synthetic import simulate
 
     if args.clients < 1:
         raise LoadError(f"--clients must be 1 or more; got {args.clients}.")
@@ -283,7 +283,7 @@ def cmd_simulate(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .load import load
+    from .io import load
 
     folder = Path(args.data)
     caseload = folder / "caseload.csv"
@@ -319,10 +319,10 @@ def cmd_demo(args) -> int:
 
 def _demo_analyses(data, outdir: Path) -> None:
     """The clinician's and the director's first look at the sample caseload."""
-    from .alerts import alerts
+    from .alerting import alerts
     from .clients import client_table
     from .expected import fit_expected
-    from .exports import write_table
+    from .io.writers import write_table
     from .notes import progress_note
 
     model = fit_expected(data)

@@ -9,7 +9,7 @@ falls back to "no reliable improvement by session 4" where the fit has too littl
 
 Examples
 --------
->>> from srs_analytics.simulate import simulate
+>>> from srs_analytics.synthetic import simulate
 >>> model = fit_expected(simulate(1500, seed=1))
 >>> print(model)  # doctest: +NORMALIZE_WHITESPACE
 Expected treatment response fitted on 1,241 client episodes (8,479 administrations) with at
@@ -400,7 +400,7 @@ def fit_expected(
 
     Examples
     --------
-    >>> from srs_analytics.simulate import simulate
+    >>> from srs_analytics.synthetic import simulate
     >>> model = fit_expected(simulate(1500, seed=1))
     >>> model.sufficient, model.n_episodes
     (True, 1241)

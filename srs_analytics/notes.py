@@ -7,11 +7,11 @@ comment, what was agreed. :func:`progress_notes` writes the line for every sessi
 :func:`progress_note` returns one.
 
 The small text helpers here (item names in prose, numbers without a trailing ``.0``, dates)
-are shared with :mod:`srs_analytics.alerts`.
+are shared with :mod:`srs_analytics.alerting`.
 
 Examples
 --------
->>> from srs_analytics.simulate import simulate
+>>> from srs_analytics.synthetic import simulate
 >>> print(progress_note(simulate(300, seed=1), "C00012", 3))
 SRS total: 38.86/40 (at or above the 36 cutoff). Lowest item: approach or method
 (9.16/10). ORS: 19/40. Comment: Useful to plan the talk with my manager.
@@ -326,7 +326,7 @@ def progress_note(
 
     Examples
     --------
-    >>> from srs_analytics.simulate import simulate
+    >>> from srs_analytics.synthetic import simulate
     >>> df = simulate(300, seed=1)
     >>> print(progress_note(df, "C00003", 1))
     SRS total: 34.2/40 (below the 36 cutoff). Lowest item: approach or method (7.5/10).

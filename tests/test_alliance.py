@@ -13,7 +13,7 @@ import pytest
 
 from srs_analytics.alliance import PATTERNS, AllianceSettings, client_alliance, session_alliance
 from srs_analytics.schema import coerce_canonical
-from srs_analytics.simulate import simulate
+from srs_analytics.synthetic import simulate
 
 
 def srs(sessions, client="C1", episode=None, measure="SRS", rater="self", start=1):

@@ -20,7 +20,7 @@ from srs_analytics.expected import (
     fit_expected,
 )
 from srs_analytics.schema import coerce_canonical
-from srs_analytics.simulate import simulate
+from srs_analytics.synthetic import simulate
 
 
 def ors(episodes, measure="ORS", rater="self", prefix="C"):

@@ -13,7 +13,7 @@ import pytest
 from srs_analytics.alliance import AllianceSettings, session_alliance
 from srs_analytics.notes import progress_note, progress_notes
 from srs_analytics.schema import coerce_canonical
-from srs_analytics.simulate import simulate
+from srs_analytics.synthetic import simulate
 
 
 def row(session, measure, values, client="C1", episode=None, comment=None, age="adult",

@@ -1,7 +1,7 @@
 """Rebuild the SYNTHETIC sample data in this folder: ``make sample`` or ``python build.py``.
 
-Everything here is synthetic: :func:`srs_analytics.simulate.simulate` invents 300 clients
-with ``seed=2026``, the writers of :mod:`srs_analytics.exports` lay them out as real systems
+Everything here is synthetic: :func:`srs_analytics.synthetic.simulate` invents 300 clients
+with ``seed=2026``, the writers of :mod:`srs_analytics.io.writers` lay them out as real systems
 export them, and ``messy_export.csv`` is typed in below. There is no real client data.
 Running this again gives the same files, byte for byte (archive timestamps are pinned).
 ``README.md`` describes each file and what is wrong with ``messy_export.csv``.
@@ -14,8 +14,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-from srs_analytics import exports as ex
-from srs_analytics.simulate import simulate
+from srs_analytics.io import writers as ex
+from srs_analytics.synthetic import simulate
 
 HERE = Path(__file__).resolve().parent
 N_CLIENTS = 300

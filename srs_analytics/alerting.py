@@ -13,7 +13,7 @@ Examples
 --------
 Who needs attention now: the critical alerts of each client's latest session.
 
->>> from srs_analytics.simulate import simulate
+>>> from srs_analytics.synthetic import simulate
 >>> out = alerts(simulate(300, seed=1), min_severity="critical", latest_only=True)
 >>> out[["client_id", "session_number", "rule", "value", "threshold"]].head(3)
   client_id  session_number               rule  value  threshold

@@ -201,7 +201,7 @@ def simulate(
 
     Examples
     --------
-    >>> from srs_analytics.simulate import simulate
+    >>> from srs_analytics.synthetic import simulate
     >>> df = simulate(20, seed=1)
     >>> df["client_id"].nunique(), df["source_file"].unique().tolist()
     (20, ['simulated'])

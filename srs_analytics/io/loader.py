@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from ..schema import CANONICAL_SCHEMA, ITEM_COLUMNS, SENSITIVE_COLUMNS, coerce_canonical
 from .readers import LoadError, expand_paths, read_any
-from .schema import CANONICAL_SCHEMA, ITEM_COLUMNS, SENSITIVE_COLUMNS, coerce_canonical
 from .sources import layout, read_mapping
 from .validation import FATES, REASONS, LoadSettings, assemble, check_block, check_shared
 
@@ -171,7 +171,7 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     Examples
     --------
     >>> from pathlib import Path
-    >>> res = load(Path(__file__).parents[1] / "data" / "sample" / "caseload.csv")
+    >>> res = load(Path(__file__).parents[2] / "data" / "sample" / "caseload.csv")
     >>> r = res.report
     >>> r["rows_read"] == r["loaded"] + r["rejected"] + r["skipped"] + r["duplicates"] \\
     ...     + r["conflicts"]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from srs_analytics import load
-from srs_analytics.readers import LoadError
+from srs_analytics.io.readers import LoadError
 
 HEADER = "client_id,session_date,measure,item_1,item_2,item_3,item_4"
 ROWS = ["C1,2026-03-02,ORS,4.5,5,6,7", "C1,2026-03-02,SRS,9,9,9.5,10",

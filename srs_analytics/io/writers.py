@@ -13,7 +13,7 @@ out, and the docstring says so. ``data/sample/build.py`` uses them all.
 Examples
 --------
 >>> import pathlib, tempfile
->>> from srs_analytics.simulate import simulate
+>>> from srs_analytics.synthetic import simulate
 >>> data = simulate(5, seed=1)
 >>> tmp = tempfile.TemporaryDirectory()
 >>> path = write_openfit(data, pathlib.Path(tmp.name) / "openfit.csv", score_layout="total",
@@ -36,8 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .instruments import ALLIANCE, INSTRUMENTS
-from .schema import ITEM_COLUMNS, coerce_canonical
+from ..instruments import ALLIANCE, INSTRUMENTS
+from ..schema import ITEM_COLUMNS, coerce_canonical
 
 __all__ = ["redcap_mapping", "write_camcops", "write_canonical", "write_mhsds",
            "write_openfit", "write_redcap", "write_wide"]

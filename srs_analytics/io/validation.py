@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .instruments import INSTRUMENTS, Instrument
+from ..instruments import INSTRUMENTS, Instrument
+from ..schema import ITEM_COLUMNS
 from .readers import LoadError
-from .schema import ITEM_COLUMNS
 
 #: Where each administration read ends up (the ``status`` of the loader's ledger).
 FATES = ["loaded", "rejected", "skipped", "duplicate", "conflict"]

@@ -1,4 +1,4 @@
-"""The alert engine (srs_analytics.alerts). All data here is synthetic.
+"""The alert engine (srs_analytics.alerting). All data here is synthetic.
 
 Every rule is tested where it fires and at its boundary (DOMAIN.md section 3): SRS 36 is not
 low and 35.9 is; an item of 9 is not low and 8.9 is; a fall of 0.9 is no drop and 1 is;
@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from srs_analytics.alerts import ALERT_COLUMNS, RULES, SEVERITIES, AlertSettings, alerts
+from srs_analytics.alerting import ALERT_COLUMNS, RULES, SEVERITIES, AlertSettings, alerts
 from srs_analytics.alliance import session_alliance
 from srs_analytics.expected import fit_expected
 from srs_analytics.schema import coerce_canonical
-from srs_analytics.simulate import simulate
+from srs_analytics.synthetic import simulate
 
 START = pd.Timestamp("2026-01-05")
 

@@ -1,4 +1,4 @@
-"""The writers of srs_analytics.exports, read back with pandas, zipfile and sqlite3 directly
+"""The writers of srs_analytics.io.writers, read back with pandas, zipfile and sqlite3 directly
 (never with the loader), against the column lists of ../shared/reference-data/FORMATS.md.
 All data here is synthetic."""
 
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from srs_analytics import exports as ex
+from srs_analytics.io import writers as ex
 from srs_analytics.schema import CANONICAL_COLUMNS, ITEM_COLUMNS, coerce_canonical
 
 OPENFIT = ["Service_Location", "Provider_ID", "Client_ID", "Client_Group", "Case_ID",

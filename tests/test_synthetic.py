@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from srs_analytics.schema import CANONICAL_COLUMNS, CANONICAL_SCHEMA, ITEM_COLUMNS
-from srs_analytics.simulate import simulate
+from srs_analytics.synthetic import simulate
 
 ALLIANCE = ["SRS", "CSRS", "GSRS"]
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from srs_analytics import exports, load, simulate
+from srs_analytics import load, simulate
+from srs_analytics.io import writers as exports
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 KEY = ["client_id", "measure", "session_number"]
 
 

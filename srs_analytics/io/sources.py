@@ -2,7 +2,7 @@
 
 Each supported layout is turned into one or more *blocks*: raw cells under canonical names,
 one row per administration, with the measure of each row. The boundary rules
-(:mod:`srs_analytics.validation`) then run on every block alike.
+(:mod:`srs_analytics.io.validation`) then run on every block alike.
 
 Sources
 -------
@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..instruments import INSTRUMENTS, snomed_map
 from ._names import SYNONYMS, canonical_field, is_identifying, norm, wide_field
-from .instruments import INSTRUMENTS, snomed_map
 from .readers import LoadError, RawTable
 
 SOURCES = ("canonical", "wide", "openfit", "camcops", "mhsds", "mapping")

@@ -1,0 +1,27 @@
+"""Reading and writing files: the readers, the source formats, the boundary rules, the
+loader and the writers of every supported layout.
+
+Data flows one way: files -> :func:`load` (validates once, at the boundary) -> the canonical
+table -> the analyses. The writers turn a canonical table back into the layouts that
+feedback systems export (for the synthetic sample data and round-trip tests).
+"""
+
+from .loader import LoadResult, load
+from .readers import LoadError
+from .validation import REASONS, LoadSettings
+from .writers import (
+    redcap_mapping,
+    write_camcops,
+    write_canonical,
+    write_mhsds,
+    write_openfit,
+    write_redcap,
+    write_table,
+    write_wide,
+)
+
+__all__ = [
+    "REASONS", "LoadError", "LoadResult", "LoadSettings", "load", "redcap_mapping",
+    "write_camcops", "write_canonical", "write_mhsds", "write_openfit", "write_redcap",
+    "write_table", "write_wide",
+]
