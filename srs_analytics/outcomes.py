@@ -26,6 +26,7 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
+from ._checks import check_number
 from .instruments import INSTRUMENTS, OUTCOME, Instrument
 
 __all__ = ["OUTCOME_CATEGORIES", "OUTCOME_LABELS", "RELIABLE_CHANGE", "Z_CRIT",
@@ -45,6 +46,7 @@ RELIABLE_CHANGE = ("improvement", "none", "deterioration")
 _MEASURE_FOR_AGE = {"young_child": "YCORS", "child": "CORS", "adolescent": "ORS",
                     "adult": "ORS"}
 _CUTOFF_KINDS = ("default", "a", "b", "c")
+_TOTAL_MAX = INSTRUMENTS["ORS"].total_range[1]  # 40, the same for the CORS
 
 
 @dataclass(frozen=True)
@@ -99,14 +101,19 @@ class OutcomeSettings:
 
     def __post_init__(self):
         _check_method(self.method, self.rci, self.reliability, self.z_crit)
-        for name in ("sd_intake", "functional_sd", "mean_intake", "functional_mean"):
-            value = getattr(self, name)
-            positive = "sd" in name
-            if value is not None and not (isinstance(value, Real) and (value > 0 or not positive)):
-                raise ValueError(f"{name} must be a {'positive ' * positive}number, got {value!r}")
+        top = _TOTAL_MAX  # every value on the scale of an ORS or CORS total (0-40)
+        check_number("rci", self.rci, 0, top, low_open=True)
+        check_number("sd_intake", self.sd_intake, 0, top, low_open=True, none=True)
+        check_number("functional_sd", self.functional_sd, 0, top, low_open=True)
+        check_number("mean_intake", self.mean_intake, 0, top, none=True)
+        check_number("functional_mean", self.functional_mean, 0, top)
         c = self.cutoff
-        if not (c in _CUTOFF_KINDS if isinstance(c, str) else isinstance(c, Real)):
-            raise ValueError(f"cutoff must be one of {_CUTOFF_KINDS} or a number, got {c!r}")
+        if isinstance(c, str):
+            if c not in _CUTOFF_KINDS:
+                raise ValueError(f"cutoff must be one of {', '.join(map(repr, _CUTOFF_KINDS))} "
+                                 f"or a number from 0 to {top:g}; got {c!r}")
+        else:
+            check_number("cutoff", c, 0, top, low_open=True)
 
 
 def reliable_change_threshold(sd_pre: float, reliability: float, *,
