@@ -1,11 +1,14 @@
 """srs-analytics: load, validate and analyse SRS/ORS feedback data (PCOMS / FIT).
 
-All bundled data is synthetic. See ``../shared/DOMAIN.md`` for the measures and rules.
+The measures, the rules and their sources are described in ``docs/measures-and-rules.md``.
+All bundled data is synthetic (:func:`load_sample`). Importing the package loads no
+plotting or widget library.
 """
 
 from .alerting import RULES, AlertSettings, alerts
 from .alliance import AllianceSettings, client_alliance, session_alliance
-from .clients import client_table
+from .clients import ClientSettings, client_table
+from .datasets import load_sample
 from .expected import ExpectedResponse, ExpectedSettings, expected_status, fit_expected
 from .instruments import INSTRUMENTS, Instrument
 from .io import REASONS, LoadError, LoadResult, LoadSettings, load
@@ -16,10 +19,10 @@ from .synthetic import simulate
 
 __all__ = [
     "CANONICAL_COLUMNS", "CANONICAL_SCHEMA", "COLUMN_DOCS", "INSTRUMENTS", "REASONS", "RULES",
-    "AlertSettings", "AllianceSettings", "ExpectedResponse", "ExpectedSettings", "Instrument",
-    "LoadError", "LoadResult", "LoadSettings", "OutcomeSettings",
-    "alerts", "client_alliance", "client_outcomes", "client_table", "expected_status",
-    "fit_expected", "load", "progress_note", "progress_notes", "session_alliance",
-    "session_outcomes", "simulate",
+    "AlertSettings", "AllianceSettings", "ClientSettings", "ExpectedResponse",
+    "ExpectedSettings", "Instrument", "LoadError", "LoadResult", "LoadSettings",
+    "OutcomeSettings", "alerts", "client_alliance", "client_outcomes", "client_table",
+    "expected_status", "fit_expected", "load", "load_sample", "progress_note",
+    "progress_notes", "session_alliance", "session_outcomes", "simulate",
 ]
 __version__ = "0.1.0"

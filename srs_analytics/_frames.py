@@ -1,40 +1,87 @@
-"""Private helpers the analyses share: checking the columns they were given, and sorting
-rows into groups (a client's episode, measure, rater...) in session order."""
+"""Private helpers the analyses share: the tolerance of comparisons, and sorting rows into
+groups (a client's episode, measure, rater...) in session order."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-
-def require_columns(data, cols: dict, required) -> None:
-    """Raise when ``data`` is not a DataFrame or lacks a required column.
-
-    ``cols`` maps argument names to column names (``{"client": "client_id", ...}``); the
-    message names both, as ``client='client_id'``.
-    """
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame; got {type(data).__name__}")
-    missing = [f"{arg}={cols[arg]!r}" for arg in required if cols[arg] not in data.columns]
-    if missing:
-        raise ValueError(f"data lacks the column(s) {', '.join(missing)}; "
-                         f"got {list(data.columns)}")
+#: Comparisons of scores allow this much floating-point error (8.9 + 9.1 is not below 18).
+EPS = 1e-9
 
 
 def sort_into_groups(df: pd.DataFrame, cols: dict, keys):
     """Sort rows by the ``keys`` columns, then session number, then date.
 
-    Returns the sorted frame (new index), the group number of each row (one group per
-    combination of the keys), the first row of each group, and the session numbers in
-    sorted order (float).
+    Missing session numbers and dates sort last. Returns the sorted frame (new index), the
+    group number of each row (one group per combination of the keys, numbered in sorted
+    order), the position of the first row of each group, and the session numbers in sorted
+    order (float).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"c": ["b", "a", "b"], "s": [2, 1, 1],
+    ...                    "d": pd.to_datetime(["2026-01-08", "2026-01-01", "2026-01-01"])})
+    >>> out, group, starts, session = sort_into_groups(df, {"client": "c", "session": "s",
+    ...                                                     "date": "d"}, ["client"])
+    >>> out["c"].tolist(), group.tolist(), starts.tolist(), session.tolist()
+    (['a', 'b', 'b'], [0, 1, 1], [0, 1], [1.0, 1.0, 2.0])
     """
     codes = [pd.factorize(df[cols[k]], sort=True)[0] for k in keys]
-    date = df[cols["date"]].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    date = df[cols["date"]].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    date = np.where(date == np.iinfo(np.int64).min, np.iinfo(np.int64).max, date)  # NaT last
     session = df[cols["session"]].to_numpy(dtype=float, na_value=np.nan)
-    order = np.lexsort((date, session, *codes[::-1]))
+    order = np.lexsort((date, session, *codes[::-1]))  # NaN sorts last
     df = df.iloc[order].reset_index(drop=True)
     k = np.column_stack(codes)[order]
     new = np.ones(len(df), dtype=bool)
     new[1:] = (k[1:] != k[:-1]).any(axis=1)
     group = np.cumsum(new) - 1
     return df, group, np.flatnonzero(new), session[order]
+
+
+def positions(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows sorted into groups: each row's position in its group, and whether it is
+    the group's last row.
+
+    >>> pos, last = positions(np.array([0, 0, 1, 2, 2, 2]))
+    >>> pos.tolist(), last.tolist()
+    ([0, 1, 0, 0, 1, 2], [False, True, True, False, False, True])
+    """
+    n = len(group)
+    new = np.ones(n, dtype=bool)
+    new[1:] = group[1:] != group[:-1]
+    starts = np.flatnonzero(new)
+    pos = np.arange(n) - np.repeat(starts, np.diff(np.append(starts, n)))
+    last = np.zeros(n, dtype=bool)
+    last[np.append(starts[1:], n)[: len(starts)] - 1] = True
+    return pos, last
+
+
+def lag(values: np.ndarray, pos: np.ndarray, k: int, fill=np.nan) -> np.ndarray:
+    """``values`` k rows earlier within the same group (``fill`` across a group start).
+
+    >>> lag(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 1, 0, 1]), 1).tolist()
+    [nan, 1.0, nan, 3.0]
+    """
+    out = np.full(values.shape, fill, dtype=np.result_type(values, type(fill)))
+    if k < len(values):
+        out[k:] = values[: len(values) - k]
+    out[pos < k] = fill
+    return out
+
+
+def column_map(**names) -> dict:
+    """The column names an analysis was given, by argument name; ``items`` (four names)
+    also gives ``item_1`` .. ``item_4``.
+
+    >>> column_map(client="id", items=("a", "b", "c", "d"))["item_3"]
+    'c'
+    """
+    cols = dict(names)
+    if "items" in cols:
+        items = cols["items"] = tuple(cols["items"])
+        if len(items) != 4 or not all(isinstance(c, str) for c in items):
+            raise ValueError(f"items must name the four item columns; got {items!r}")
+        cols.update({f"item_{j + 1}": c for j, c in enumerate(items)})
+    return cols

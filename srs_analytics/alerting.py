@@ -13,17 +13,17 @@ Examples
 --------
 Who needs attention now: the critical alerts of each client's latest session.
 
->>> from srs_analytics.synthetic import simulate
->>> out = alerts(simulate(300, seed=1), min_severity="critical", latest_only=True)
+>>> from srs_analytics import load_sample
+>>> out = alerts(load_sample(), min_severity="critical", latest_only=True)
 >>> out[["client_id", "session_number", "rule", "value", "threshold"]].head(3)
   client_id  session_number               rule  value  threshold
-0    C00077               3         sharp_drop   -5.4       -5.0
-1    C00190               2         sharp_drop  -13.0       -5.0
-2    C00257               4  ors_deterioration   -5.6       -5.0
->>> print(out["message"].iloc[0])
-Session 3, 2 Jan 2026: SRS fell 5.4 points since the previous rating (39.6 to 34.2), a sharp
-drop (5 or more). Lowest item: approach or method (7.9/10).
->>> print(out["suggestion"].iloc[0])
+0    C00225               3  ors_deterioration  -8.28       -5.0
+1    C00271               9         sharp_drop  -6.30       -5.0
+2    C00088              12  ors_deterioration  -5.20       -5.0
+>>> print(out["message"].iloc[1])
+Session 9, 26 Dec 2025: SRS fell 6.3 points since the previous rating (39.2 to 32.9), a sharp
+drop (5 or more). Lowest item: relationship (8/10).
+>>> print(out["suggestion"].iloc[1])
 Reflect and thank the client for the honest feedback; ask for one concrete example of what
 was different this session, and agree on two small changes.
 """
@@ -40,21 +40,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .alliance import ITEM_LABELS, AllianceSettings, _lag, session_alliance
+from . import _docstrings
+from . import _text as tx
+from ._checks import check_choice, require_frame
+from ._frames import EPS, column_map, lag, positions
+from ._text import ITEM_NAMES
+from .alliance import ITEM_LABELS, AllianceSettings, session_alliance
 from .expected import ExpectedResponse, ExpectedSettings, expected_status
-from .notes import (
-    _STR,
-    ITEM_NAMES,
-    _cat,
-    _dates,
-    _fmt,
-    _if,
-    _item_names,
-    _num,
-    _s,
-    _signed,
-    _str_column,
-)
 from .outcomes import OutcomeSettings, session_outcomes
 from .schema import ITEM_COLUMNS
 
@@ -66,7 +58,6 @@ SEVERITIES = ("info", "warning", "critical")
 ALERT_COLUMNS = ("client_id", "episode_id", "clinician_id", "session_number", "session_date",
                  "measure", "rule", "severity", "item", "value", "threshold", "message",
                  "suggestion")
-_EPS = 1e-9
 
 
 @dataclass(frozen=True)
@@ -79,30 +70,35 @@ class Rule:
     severity: str
 
 
-_SEED = "DOMAIN.md section 3 (the seed)"
-#: Every rule by name (names are an interface), with the default thresholds.
+_PRACTICE = "PCOMS practice (Duncan et al. 2003; Miller and Duncan)"
+#: Every rule by name (names are an interface), with the default thresholds. Each is
+#: described with its source in docs/measures-and-rules.md ("Alerts").
 RULES: Mapping[str, Rule] = MappingProxyType({
-    "low_total": Rule("SRS total below 36", "OpenFIT KA-01031", "alliance", "warning"),
-    "low_item": Rule("an SRS item below 9", "a practitioners' heuristic; no published item "
-                     "cutoff (DOMAIN.md section 3)", "alliance", "info"),
+    "low_total": Rule("SRS total below 36", "OpenFIT KA-01031 (the SRS cutoff)", "alliance",
+                      "warning"),
+    "low_item": Rule("an SRS item below 9", "a practitioners' heuristic (9 = 36 / 4); no "
+                     "published item cutoff", "alliance", "info"),
     "drop": Rule("SRS total 1 point or more below the previous SRS", "OpenFIT red rule",
                  "alliance", "info"),
     "sharp_drop": Rule("SRS total 5 points or more below the previous SRS",
-                       f"{_SEED}: 38 to 29", "alliance", "critical"),
-    "repeated_low_item": Rule("the same SRS item below 9 in 2 of the last 3 SRS", _SEED,
-                              "alliance", "warning"),
-    "ceiling": Rule("SRS total 39 or more", "DOMAIN.md section 3; Meier and Feeley 2022 "
-                    "(SRS ceiling effect)", "alliance", "info"),
+                       f"{_PRACTICE}: a fall such as 38 to 29; the 5 points are our choice",
+                       "alliance", "critical"),
+    "repeated_low_item": Rule("the same SRS item below 9 in 2 of the last 3 SRS",
+                              f"{_PRACTICE}: one low item tells more than the total; 2 of 3 "
+                              "is our choice", "alliance", "warning"),
+    "ceiling": Rule("SRS total 39 or more", "Meier and Feeley 2022 (SRS ceiling effect); "
+                    "39 is our choice", "alliance", "info"),
     "false_reassurance": Rule(
         "SRS at the ceiling 3 sessions running, or the same total 4 running, while the ORS "
         "shows no reliable improvement or is off track",
-        f"{_SEED}; Meier and Feeley 2022", "alliance", "warning"),
+        f"{_PRACTICE}: name 'all 10s every time' directly; Meier and Feeley 2022", "alliance",
+        "warning"),
     "ors_deterioration": Rule("ORS 5 points or more below the intake (reliable "
                               "deterioration)", "Jacobson and Truax 1991; PCOMS points method "
                               "(OpenFIT KA-01028)", "outcome", "critical"),
     "off_track": Rule("ORS below the 25th percentile of the expected treatment response "
                       "(fallback: no reliable improvement by session 4)",
-                      "DOMAIN.md section 3; MyOutcomes; Finch et al. 2001", "outcome",
+                      "Finch et al. 2001 (expected recovery curves); MyOutcomes", "outcome",
                       "warning"),
     "no_early_change": Rule("ORS not above a clinical-range intake at session 3 or later",
                             "Howard et al. 1986; Haas et al. 2002", "outcome", "warning"),
@@ -189,50 +185,41 @@ class AlertSettings:
 
 
 # --------------------------------------------------------------------------- the tables
-def _groups(*codes):
-    """Position of each row within runs of equal codes, and whether it is a run's last."""
-    n = len(codes[0])
-    new = np.zeros(n, dtype=bool)
-    new[:1] = True
-    for c in codes:
-        new[1:] |= c[1:] != c[:-1]
-    start = np.flatnonzero(new)
-    pos = np.arange(n) - start[np.cumsum(new) - 1] if n else np.zeros(0, np.int64)
-    last = np.zeros(n, dtype=bool)
-    last[np.append(start[1:], n)[: len(start)] - 1] = True
-    return pos, last
-
-
 class _Context:
     """The tables the rules read, each computed once and only when a rule needs it.
 
     Each table is a dict: ``table`` (the DataFrame), ``keep`` (rows the filters keep),
-    ``ce`` (client-episode codes in sorted order, shared by every table), ``session`` and
-    arrays the rules use.
+    ``ce`` (the client-episode of each row, numbered in sorted order the same way in every
+    table), ``pos`` (the row's place in its series), ``session``, ``measure`` and arrays
+    the rules use.
     """
 
     def __init__(self, data, cols, s, model, keep):
         self.data, self.cols, self.s, self.model, self._keep = data, cols, s, model, keep
-        self._uniques = {}
         # a given model keeps its own settings; otherwise it is fitted with the alert settings'
         self.expected = s.expected if model is None else model.settings
 
-    def _codes(self, table, key):
-        """Rank of each value of a key column among the sorted values of ``data``."""
-        if key not in self._uniques:
-            values = pd.unique(self.data[self.cols[key]].dropna())
-            self._uniques[key] = _s(np.sort(values.astype(str).astype(object)))
-        uniq = self._uniques[key]
-        enc = pc.dictionary_encode(pa.concat_arrays([uniq, _s(table[self.cols[key]])]))
-        return enc.indices.to_numpy(zero_copy_only=False)[len(uniq):].astype(np.int64)
+    @cached_property
+    def _categories(self):
+        """The sorted clients and episodes of ``data``."""
+        return [np.sort(pd.unique(self.data[self.cols[k]].dropna()).astype(object))
+                for k in ("client", "episode")]
 
     def _table(self, t, *other):
-        episode = self._codes(t, "episode")
-        ce = self._codes(t, "client") * (len(self._uniques["episode"]) + 1) + episode
-        pos, last = _groups(ce, *[pd.factorize(t[self.cols[k]])[0] for k in other])
+        """The arrays every rule reads from a table sorted by client, episode, then the
+        ``other`` keys and session: rows of one series follow each other."""
+        clients, episodes = self._categories
+        ce = (pd.Categorical(t[self.cols["client"]], categories=clients).codes.astype(np.int64)
+              * (len(episodes) + 1)
+              + pd.Categorical(t[self.cols["episode"]], categories=episodes).codes)
+        new = np.zeros(len(t), dtype=bool)
+        new[:1] = True
+        for codes in [ce, *(pd.factorize(t[self.cols[k]])[0] for k in other)]:
+            new[1:] |= codes[1:] != codes[:-1]
+        pos, last = positions(np.cumsum(new))
         return {"table": t, "ce": ce, "pos": pos, "keep": self._keep(t, last),
                 "session": t[self.cols["session"]].to_numpy(dtype=float, na_value=np.nan),
-                "measure": _s(t[self.cols["measure"]])}
+                "measure": tx.text(t[self.cols["measure"]])}
 
     def _args(self, *keys):
         return {k: self.cols[k] for k in keys}
@@ -250,10 +237,10 @@ class _Context:
         low = np.column_stack([t[f"low_{lab}"].to_numpy(dtype=bool, na_value=False)
                                for lab in ITEM_LABELS]) if len(t) else np.zeros((0, 4), bool)
         w = self.s.alliance.repeat_window
-        a["count"] = sum(_lag(low, pos, k, False).astype(np.int64) for k in range(w))
+        a["count"] = sum(lag(low, pos, k, False).astype(np.int64) for k in range(w))
         a["low"], a["window"] = low, np.minimum(pos + 1, w)
         same = np.zeros(len(t), dtype=bool)
-        same[1:] = np.abs(np.diff(a["total"])) <= _EPS
+        same[1:] = np.abs(np.diff(a["total"])) <= EPS
         same &= pos > 0
         idx = np.arange(len(t))
         a["same_run"] = idx - np.maximum.accumulate(np.where(same, -1, idx)) + 1
@@ -262,12 +249,12 @@ class _Context:
     @cached_property
     def outcome(self):
         t = session_outcomes(self.data, settings=self.s.outcome, **self._args(
-            "client", "episode", "clinician", "date", "session", "measure", "rater", "total",
+            "client", "episode", "clinician", "session", "date", "measure", "rater", "total",
             "age_group"))
         o = self._table(t, "measure")
         o.update(total=t[self.cols["total"]].to_numpy(dtype=float),
-                 change=t["change_from_intake"].to_numpy(dtype=float),
-                 intake=t["intake"].to_numpy(dtype=float),
+                 change=t["ors_change"].to_numpy(dtype=float),
+                 intake=t["ors_intake"].to_numpy(dtype=float),
                  cutoff=t["cutoff"].to_numpy(dtype=float), rci=t["rci"].to_numpy(dtype=float),
                  improved=t["reliable_improvement"].to_numpy(dtype=bool, na_value=False),
                  scored=t["reliable_improvement"].notna().to_numpy(),
@@ -276,9 +263,9 @@ class _Context:
 
     @cached_property
     def etr(self):
-        t = expected_status(self.data, self.model, settings=self.expected, **self._args(
-            "client", "episode", "clinician", "session", "date", "measure", "rater", "total",
-            "age_group"))
+        t = expected_status(self.data, model=self.model, settings=self.expected,
+                            **self._args("client", "episode", "clinician", "session", "date",
+                                         "measure", "rater", "total", "age_group"))
         t = t[(t[self.cols["rater"]] == "self").to_numpy(dtype=bool)].reset_index(drop=True)
         e = self._table(t, "measure")
         e.update(off=(t["etr_status"] == "off_track").to_numpy(dtype=bool),
@@ -287,29 +274,28 @@ class _Context:
 
     @cached_property
     def ors_at_srs(self):
-        """For each SRS: the latest scored outcome rating of its episode up to its session
-        (-1: none); for each outcome rating: whether it is off track."""
+        """For each SRS: the row (in the outcome table) of the latest scored outcome rating
+        of its episode up to its session, -1 where there is none; and for each outcome
+        rating whether it is off track."""
         a, o, e = self.alliance, self.outcome, self.etr
-        m = pc.dictionary_encode(pa.concat_arrays([o["measure"], e["measure"]]))
-        m = m.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        top = np.nanmax(np.concatenate([[0.0], a["session"], o["session"], e["session"]])) + 2
-        n_m = int(m.max(initial=0)) + 1
-        ko = (o["ce"] * n_m + m[: len(o["ce"])]) * top + o["session"]
-        ke = (e["ce"] * n_m + m[len(o["ce"]):]) * top + e["session"]
-        first = np.flatnonzero(~pd.Index(ke).duplicated())
-        hit = pd.Index(ke[first]).get_indexer(ko) if len(first) else np.full(len(ko), -1)
-        off = (hit >= 0) & e["off"][first][np.maximum(hit, 0)] if len(first) else hit >= 0
-        ok = np.flatnonzero(o["scored"] & ~np.isnan(o["session"]))
-        age = o["table"][self.cols["age_group"]].to_numpy(dtype=object)[ok]
-        pref = pc.equal(o["measure"].take(ok), "CORS").to_numpy(zero_copy_only=False) == (
-            age == "child")  # the age group's own measure wins a tie in session
-        k = (o["ce"][ok] * top + o["session"][ok]) * 2 + pref
-        order = np.argsort(k, kind="stable")
-        j = np.searchsorted(k[order], (a["ce"] * top + a["session"]) * 2 + 1, "right") - 1
-        if not len(ok):
-            return np.full(len(j), -1), off
-        row = ok[order][np.maximum(j, 0)]
-        return np.where((j >= 0) & (o["ce"][row] == a["ce"]), row, -1), off
+        key = ["ce", "measure", "session"]
+        etr = pd.DataFrame({"ce": e["ce"], "measure": e["table"][self.cols["measure"]],
+                            "session": e["session"], "off": e["off"]})
+        ors = pd.DataFrame({"ce": o["ce"], "measure": o["table"][self.cols["measure"]],
+                            "session": o["session"]})
+        off = ors.merge(etr.drop_duplicates(key), how="left", on=key)["off"]
+        off = off.fillna(False).to_numpy(dtype=bool)
+        # the age group's own measure (a child's CORS, else the ORS) wins a tie in session
+        age = o["table"][self.cols["age_group"]].eq("child").to_numpy(dtype=bool)
+        ors = ors.assign(row=np.arange(len(ors)), own=(ors["measure"].eq("CORS") == age))
+        ors = ors[o["scored"] & ors["session"].notna().to_numpy()]
+        srs = pd.DataFrame({"ce": a["ce"], "session": a["session"], "i": np.arange(len(a["ce"]))})
+        found = pd.merge_asof(srs.sort_values("session", kind="stable"),
+                              ors.sort_values(["session", "own"], kind="stable"),
+                              on="session", by="ce", direction="backward")
+        row = np.full(len(srs), -1, dtype=np.int64)
+        row[found["i"].to_numpy()] = found["row"].fillna(-1).to_numpy(dtype=np.int64)
+        return row, off
 
     @cached_property
     def false_reassurance(self):
@@ -334,13 +320,13 @@ def _fired(src, rows, value, threshold, body, suggestion, item=None):
     n = len(rows)
 
     def vocabulary(x):
-        x = _s(x)
+        x = tx.text(x)
         if isinstance(x, pa.Scalar):
             return [x.as_py()], np.zeros(n, np.int64)
         enc = pc.dictionary_encode(x)
         return enc.dictionary.to_pylist(), enc.indices.to_numpy(zero_copy_only=False)
 
-    body = _s(body)
+    body = tx.text(body)
     return {"src": src, "rows": rows, "value": np.broadcast_to(value, n).astype(float),
             "threshold": np.broadcast_to(threshold, n).astype(float),
             "item": ([None], np.zeros(n, np.int64)) if item is None else vocabulary(item),
@@ -353,14 +339,15 @@ def _lowest(a, rows):
     goals and topics" (four tied items: " All four items: 7/10." and no item named)."""
     t = a["table"]
     label = pa.array(t["lowest_item"]).take(rows)
-    names, score = _item_names(label), _num(t["lowest_item_score"].to_numpy()[rows])
+    names, score = tx.item_names(label), tx.numbers(t["lowest_item_score"].to_numpy()[rows])
     one = a["valid"][rows] & (t["lowest_item"].str.count(";").to_numpy(
         dtype=float, na_value=0)[rows] < 3)
-    text = _if(one, _cat(_if(pc.match_substring(label, ";").to_numpy(zero_copy_only=False),
-                             " Lowest items: ", " Lowest item: "), names, " (", score, "/10)."),
-               _cat(" All four items: ", score, "/10."))
-    return (label, _if(a["valid"][rows], text, ""),
-            _if(one, _cat(" about ", names), " of what did not fit"))
+    tied = pc.match_substring(label, ";").to_numpy(zero_copy_only=False)
+    named = tx.concat(tx.choose(tied, " Lowest items: ", " Lowest item: "), names, " (", score,
+                      "/10).")
+    text = tx.choose(one, named, tx.concat(" All four items: ", score, "/10."))
+    return (label, tx.choose(a["valid"][rows], text, ""),
+            tx.choose(one, tx.concat(" about ", names), " of what did not fit"))
 
 
 _THANK = "Reflect and thank the client for the honest feedback; ask for one concrete example"
@@ -371,10 +358,10 @@ def _low_total(ctx, s):
     a = ctx.alliance
     rows = np.flatnonzero(a["table"]["below_cutoff"].to_numpy() & a["keep"])
     label, lowest, about = _lowest(a, rows)
-    return _fired("alliance", rows, a["total"][rows], s.alliance.cutoff,
-                  _cat(" total ", _num(a["total"][rows]), " is below the cutoff of "
-                       f"{_fmt(s.alliance.cutoff)}.", lowest),
-                  _cat(_THANK, about, ", " + _CHANGES), label)
+    body = tx.concat(" total ", tx.numbers(a["total"][rows]), " is below the cutoff of "
+                     f"{tx.number(s.alliance.cutoff)}.", lowest)
+    return _fired("alliance", rows, a["total"][rows], s.alliance.cutoff, body,
+                  tx.concat(_THANK, about, ", " + _CHANGES), label)
 
 
 def _low_item(ctx, s):
@@ -384,9 +371,9 @@ def _low_item(ctx, s):
     for j, lab in enumerate(ITEM_LABELS):
         rows = np.flatnonzero(a["low"][:, j] & ~repeated[:, j] & a["keep"])
         v = a["x"][rows, j]
-        parts.append(_fired("alliance", rows, v, s.alliance.low_item,
-                            _cat(f" item {ITEM_NAMES[lab]} scored ", _num(v),
-                                 f", below {_fmt(s.alliance.low_item)}."),
+        body = tx.concat(f" item {ITEM_NAMES[lab]} scored ", tx.numbers(v),
+                         f", below {tx.number(s.alliance.low_item)}.")
+        parts.append(_fired("alliance", rows, v, s.alliance.low_item, body,
                             f"{_THANK} about {ITEM_NAMES[lab]}.", lab))
     return parts
 
@@ -402,34 +389,37 @@ def _drops(ctx, s, sharp):
     limit = s.alliance.sharp_drop if sharp else s.alliance.drop
     label, lowest, _ = _lowest(a, rows)
     fall = np.round(-change, 2)
-    body = _cat(" fell ", _num(fall), _if(fall == 1, " point", " points"),
-                " since the previous rating (", _num(now - change), " to ", _num(now), ")",
-                f", a sharp drop ({_fmt(limit)} or more)." if sharp else ".", lowest)
+    body = tx.concat(" fell ", tx.numbers(fall), tx.choose(fall == 1, " point", " points"),
+                     " since the previous rating (", tx.numbers(now - change), " to ",
+                     tx.numbers(now), ")",
+                     f", a sharp drop ({tx.number(limit)} or more)." if sharp else ".", lowest)
     return _fired("alliance", rows, change, -limit, body,
                   f"{_THANK} of what was different this session, {_CHANGES}", label)
 
 
-_BIGGER_PICTURE = {  # DOMAIN.md section 3: what a repeated low item points to (the seed)
+# What a repeatedly low item points to (PCOMS practice; docs/measures-and-rules.md, "Alerts")
+_BIGGER_PICTURE = MappingProxyType({
     "relationship": "Have a bigger-picture conversation about the relationship: consider a "
     "possible rupture, a cultural mismatch, or a referral.",
     "goals_topics": "Revisit the treatment goals and who sets the agenda.",
     "approach_method": "Revisit whether the approach fits the client (modality fit) and "
     "informed consent.",
     "overall": "Have a bigger-picture conversation about how the sessions are going overall.",
-}
+})
 
 
 def _repeated_low_item(ctx, s):
     a, parts = ctx.alliance, []
+    low = tx.number(s.alliance.low_item)
     for j, lab in enumerate(ITEM_LABELS):
         rows = np.flatnonzero((a["count"][:, j] >= s.alliance.repeat_min) & a["valid"]
                               & a["keep"])
         n = a["count"][rows, j]
-        parts.append(_fired(
-            "alliance", rows, n, s.alliance.repeat_min,
-            _cat(f" item {ITEM_NAMES[lab]} has been below {_fmt(s.alliance.low_item)} in ",
-                 _num(n), " of the last ", _num(a["window"][rows]), " ratings (",
-                 _num(a["x"][rows, j]), " this session)."), _BIGGER_PICTURE[lab], lab))
+        body = tx.concat(f" item {ITEM_NAMES[lab]} has been below {low} in ", tx.numbers(n),
+                         " of the last ", tx.numbers(a["window"][rows]), " ratings (",
+                         tx.numbers(a["x"][rows, j]), " this session).")
+        parts.append(_fired("alliance", rows, n, s.alliance.repeat_min, body,
+                            _BIGGER_PICTURE[lab], lab))
     return parts
 
 
@@ -439,9 +429,9 @@ def _ceiling(ctx, s):
     if "false_reassurance" in s.rules:
         mask = mask & ~ctx.false_reassurance[0]
     rows = np.flatnonzero(mask & a["keep"])
-    return _fired("alliance", rows, a["total"][rows], s.alliance.ceiling,
-                  _cat(" total ", _num(a["total"][rows]),
-                       f" is at the ceiling ({_fmt(s.alliance.ceiling)} or more)."),
+    body = tx.concat(" total ", tx.numbers(a["total"][rows]),
+                     f" is at the ceiling ({tx.number(s.alliance.ceiling)} or more).")
+    return _fired("alliance", rows, a["total"][rows], s.alliance.ceiling, body,
                   "Ratings at the ceiling are common and can hide smaller criticisms: "
                   "invite them.")
 
@@ -452,20 +442,22 @@ def _false_reassurance(ctx, s):
     rows = np.flatnonzero(fires & a["keep"])
     ceil, r = at_ceiling[rows], row[rows]
     n = np.where(ceil, streak[rows], a["same_run"][rows])
-    pattern = _if(ceil, f" at the ceiling ({_fmt(al.ceiling)} or more) for the last ",
-                  _cat(" total the same (", _num(a["total"][rows]), ") for the last "))
+    same = tx.concat(" total the same (", tx.numbers(a["total"][rows]), ") for the last ")
+    pattern = tx.choose(ceil, f" at the ceiling ({tx.number(al.ceiling)} or more) for the last ",
+                        same)
     om = o["measure"].take(r)
     needs = "" if s.outcome.method == "points" else "more than "
-    flat = _cat(" has not improved reliably (change ", _signed(o["change"][r]),
-                " since the intake of ", _num(o["intake"][r]), f"; a reliable change needs "
-                f"{needs}", _num(o["rci"][r]), ")", _if(off[r], " and is off track", ""))
-    body = _cat(pattern, _num(n), " sessions, while the ", om, " (", _num(o["total"][r]),
-                " at session ", _num(o["session"][r]), ")",
-                _if(o["improved"][r], " is off track", flat), ".")
+    flat = tx.concat(" has not improved reliably (change ", tx.signed(o["change"][r]),
+                     " since the intake of ", tx.numbers(o["intake"][r]),
+                     f"; a reliable change needs {needs}", tx.numbers(o["rci"][r]), ")",
+                     tx.choose(off[r], " and is off track", ""))
+    body = tx.concat(pattern, tx.numbers(n), " sessions, while the ", om, " (",
+                     tx.numbers(o["total"][r]), " at session ", tx.numbers(o["session"][r]), ")",
+                     tx.choose(o["improved"][r], " is off track", flat), ".")
     return _fired("alliance", rows, n,
                   np.where(ceil, al.ceiling_sessions, al.no_variation_sessions), body,
-                  _cat("Name the pattern (high alliance ratings while the ", om,
-                       " has not moved) and invite smaller criticisms."))
+                  tx.concat("Name the pattern (high alliance ratings while the ", om,
+                            " has not moved) and invite smaller criticisms."))
 
 
 _REVIEW = ("Review the plan with the client, using the ORS: ask for one concrete example of "
@@ -478,52 +470,52 @@ def _ors_deterioration(ctx, s):
     rows = np.flatnonzero(o["worse"] & o["keep"])
     change = o["change"][rows]
     points = s.outcome.method == "points"
-    return _fired("outcome", rows, change, -o["rci"][rows],
-                  _cat(" is ", _num(-change), " points below the intake (",
-                       _num(o["intake"][rows]), " to ", _num(o["total"][rows]),
-                       "): a reliable deterioration (", "" if points else "more than ",
-                       _num(o["rci"][rows]), " or more)." if points else ")."), _REVIEW)
+    body = tx.concat(" is ", tx.numbers(-change), " points below the intake (",
+                     tx.numbers(o["intake"][rows]), " to ", tx.numbers(o["total"][rows]),
+                     "): a reliable deterioration (", "" if points else "more than ",
+                     tx.numbers(o["rci"][rows]), " or more)." if points else ").")
+    return _fired("outcome", rows, change, -o["rci"][rows], body, _REVIEW)
 
 
 def _off_track(ctx, s):
-    e = ctx.etr
+    e, es = ctx.etr, ctx.expected
     t = e["table"]
     rows = np.flatnonzero(e["off"] & e["keep"])
     fitted = e["fitted"][rows]
-    total = t["total"].to_numpy(dtype=float)[rows]  # expected_status names it "total"
-    intake = t["intake"].to_numpy(dtype=float)[rows]
-    es = ctx.expected
+    total = t[ctx.cols["total"]].to_numpy(dtype=float)[rows]
+    intake = t["ors_intake"].to_numpy(dtype=float)[rows]
     need = intake + es.reliable_change
     p25 = t["p25"].to_numpy(dtype=float)[rows]
-    body = _if(fitted,
-               _cat(" ", _num(total), " is below ", _num(p25), ", the 25th percentile "
-                    "expected at this session for an intake of ", _num(intake),
-                    ": off track."),
-               _cat(" ", _num(total), f" is less than {_fmt(es.reliable_change)} "
-                    "points above the intake of ", _num(intake), " (needs ", _num(need),
-                    "): off track by the fallback rule, no reliable improvement by session "
-                    f"{es.fallback_session}."))
-    return _fired("etr", rows, total, np.where(fitted, p25, need), body, _REVIEW)
+    below = tx.concat(" ", tx.numbers(total), " is below ", tx.numbers(p25), ", the 25th "
+                      "percentile expected at this session for an intake of ",
+                      tx.numbers(intake), ": off track.")
+    fallback = tx.concat(" ", tx.numbers(total), f" is less than "
+                         f"{tx.number(es.reliable_change)} points above the intake of ",
+                         tx.numbers(intake), " (needs ", tx.numbers(need), "): off track by "
+                         "the fallback rule, no reliable improvement by session "
+                         f"{es.fallback_session}.")
+    return _fired("etr", rows, total, np.where(fitted, p25, need),
+                  tx.choose(fitted, below, fallback), _REVIEW)
 
 
 def _no_early_change(ctx, s):
     o = ctx.outcome
     mask = ((o["session"] >= s.early_session) & (o["pos"] > 0) & o["scored"]
-            & (o["change"] <= s.early_change + _EPS))
+            & (o["change"] <= s.early_change + EPS))
     if s.early_clinical_only:
-        mask &= o["intake"] < o["cutoff"] - _EPS
+        mask &= o["intake"] < o["cutoff"] - EPS
     if "ors_deterioration" in s.rules:
         mask &= ~o["worse"]
     rows = np.flatnonzero(mask & o["keep"])
-    return _fired("outcome", rows, o["change"][rows], s.early_change,
-                  _cat(" ", _num(o["total"][rows]), " is not above the intake of ",
-                       _num(o["intake"][rows]), " (change ", _signed(o["change"][rows]),
-                       "); the intake was below the cutoff of ", _num(o["cutoff"][rows]),
-                       "."),
-                  _cat("Talk with the client about the lack of change on the ",
-                       o["measure"].take(rows), " so far: ask for one concrete example of "
-                       "what a small improvement would look like, and agree on two small "
-                       "changes to the plan."))
+    body = tx.concat(" ", tx.numbers(o["total"][rows]), " is not above the intake of ",
+                     tx.numbers(o["intake"][rows]), " (change ", tx.signed(o["change"][rows]),
+                     "); the intake was below the cutoff of ", tx.numbers(o["cutoff"][rows]),
+                     ".")
+    suggestion = tx.concat("Talk with the client about the lack of change on the ",
+                           o["measure"].take(rows), " so far: ask for one concrete example of "
+                           "what a small improvement would look like, and agree on two small "
+                           "changes to the plan.")
+    return _fired("outcome", rows, o["change"][rows], s.early_change, body, suggestion)
 
 
 _BUILDERS = {
@@ -537,15 +529,10 @@ _BUILDERS = {
 
 
 # --------------------------------------------------------------------------- public
+@_docstrings.fill
 def alerts(
     data: pd.DataFrame,
     *,
-    settings: AlertSettings | None = None,
-    expected: ExpectedResponse | None = None,
-    since: str | pd.Timestamp | None = None,
-    clinicians: str | Iterable[str] | None = None,
-    min_severity: str | None = None,
-    latest_only: bool = False,
     client: str = "client_id",
     episode: str = "episode_id",
     clinician: str = "clinician_id",
@@ -554,23 +541,29 @@ def alerts(
     measure: str = "measure",
     rater: str = "rater",
     total: str = "total",
-    items: tuple[str, str, str, str] = tuple(ITEM_COLUMNS),
+    items: tuple[str, str, str, str] = ITEM_COLUMNS,
     imputed: str = "items_imputed",
     age_group: str = "age_group",
+    settings: AlertSettings | None = None,
+    model: ExpectedResponse | None = None,
+    since: str | pd.Timestamp | None = None,
+    clinicians: str | Iterable[str] | None = None,
+    min_severity: str | None = None,
+    latest_only: bool = False,
 ) -> pd.DataFrame:
     """Every alert in the table: one row per rule that fires at a session.
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        The canonical table: the whole history, so that drops, streaks and changes from
-        intake see the earlier sessions (filter the alerts, not the data).
+    {data}
+        The whole history, so that drops, streaks and changes from intake see the earlier
+        sessions (filter the alerts, not the data).
+    {columns}
+        ``clinician``, ``date``, ``age_group`` and the items may be absent.
     settings : AlertSettings, optional
         Rules switched on, severities and thresholds; the defaults when omitted.
-    expected : ExpectedResponse, optional
-        An expected treatment response for ``off_track`` and ``false_reassurance``, fitted
-        with :func:`~srs_analytics.expected.fit_expected` on an agency's history, say, and
-        read with its own settings. When omitted it is fitted on ``data`` itself with
+    {model}
+        It serves ``off_track`` and ``false_reassurance``; fitted here, it uses
         ``settings.expected``.
     since : date-like, optional
         Keep alerts of sessions on or after this date (alerts without a date are dropped).
@@ -582,9 +575,6 @@ def alerts(
     latest_only : bool, default False
         Keep only alerts of each client's latest rating of the measure in the episode: the
         patterns that still hold now (one view per client for a clinical director).
-    client, episode, clinician, session, date, measure, rater, total, items, imputed, \
-age_group : str
-        Column names; ``clinician``, ``date``, ``age_group`` and the items may be absent.
 
     Returns
     -------
@@ -623,7 +613,8 @@ age_group : str
       ``ceiling``: total >= 39.
     - ``drop``: total at least 1 below the previous rating; ``sharp_drop``: at least 5.
     - ``repeated_low_item``: one alert per item low in 2 of the last 3 ratings, this one
-      included; the suggestion is the item's bigger picture (DOMAIN.md section 3).
+      included; the suggestion is the item's bigger picture (what a repeatedly low item
+      points to in PCOMS practice).
     - ``false_reassurance``: at this rating the last 3 or more ratings were all at the
       ceiling, or the last 4 or more had the same total, *and* the client's latest
       self-rated ORS (or CORS) of the episode up to this session shows no reliable
@@ -645,7 +636,7 @@ age_group : str
       stronger, earlier signal than the fallback's "no reliable improvement by session 4"
       (that is ``off_track``). A client starting in the non-clinical range has little
       room to change and is not flagged, as outcome benchmarks count clinical-range cases
-      (DOMAIN.md section 3, ACORN).
+      (ACORN).
 
     An alert describes the rating it is attached to: a pattern that holds at several
     sessions is reported at each (``latest_only=True`` keeps the latest rating's). The more
@@ -687,18 +678,19 @@ age_group : str
     drop (5 or more). Lowest item: approach or method (5/10).
     """
     s = settings or AlertSettings()
-    if min_severity is not None and min_severity not in SEVERITIES:
-        raise ValueError(f"min_severity must be one of {SEVERITIES} or None, "
-                         f"got {min_severity!r}")
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame; got {type(data).__name__}")
+    if min_severity is not None:
+        check_choice("min_severity", min_severity, SEVERITIES)
+    require_frame(data)
+    if model is not None and not isinstance(model, ExpectedResponse):
+        raise TypeError(f"model must be an ExpectedResponse (srs_analytics.fit_expected); got "
+                        f"{type(model).__name__}")
     floor = SEVERITIES.index(min_severity) if min_severity else 0
-    cols = {"client": client, "episode": episode, "clinician": clinician, "session": session,
-            "date": date, "measure": measure, "rater": rater, "total": total,
-            "items": tuple(items), "imputed": imputed, "age_group": age_group}
+    cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
+                      date=date, measure=measure, rater=rater, total=total, items=items,
+                      imputed=imputed, age_group=age_group)
     # rules below min_severity are not computed, and so supersede nothing
     s = replace(s, rules={r for r in s.rules if SEVERITIES.index(s.severity[r]) >= floor})
-    ctx = _Context(data, cols, s, expected, _filter(since, clinicians, latest_only, cols))
+    ctx = _Context(data, cols, s, model, _filter(since, clinicians, latest_only, cols))
     parts = []
     for name in RULES:  # a loop over the rules, never over clients
         if name in s.rules:
@@ -759,12 +751,12 @@ def _assemble(ctx, parts, s, cols):
         for p in parts:
             codes.append(p[key][1].astype(np.int64) + len(words))
             words += p[key][0]
-        return pc.take(pa.array(words, _STR), np.concatenate(codes)[order])
+        return pc.take(pa.array(words, tx.STR), np.concatenate(codes)[order])
 
-    when, known = _dates(day[order]), ~np.isnan(session[order])
+    when, known = tx.dates(day[order]), ~np.isnan(session[order])
     dated = pc.not_equal(when, "").to_numpy(zero_copy_only=False)
-    where = _cat(_if(known, _cat("Session ", _num(session[order])), ""),
-                 _if(known & dated, ", ", ""), when, ": ")
+    where = tx.concat(tx.choose(known, tx.concat("Session ", tx.numbers(session[order])), ""),
+                 tx.choose(known & dated, ", ", ""), when, ": ")
     value = {k: np.concatenate([np.zeros(0)] + [p[k] for p in parts])[order]
              for k in ("value", "threshold")}
     res = {}
@@ -772,19 +764,19 @@ def _assemble(ctx, parts, s, cols):
         if n_ in (cols["session"], cols["date"]):
             res[n_] = ident[n_].take(g).reset_index(drop=True)
         else:  # text: taken in arrow, missing values kept
-            col = [pa.array(tables[u]["table"][n_], from_pandas=True).cast(_STR) for u in used]
-            res[n_] = pd.array(pa.concat_arrays(col).take(g) if col else pa.array([], _STR),
+            col = [pa.array(tables[u]["table"][n_], from_pandas=True).cast(tx.STR) for u in used]
+            res[n_] = pd.array(pa.concat_arrays(col).take(g) if col else pa.array([], tx.STR),
                                dtype="str")
     res[cols["session"]] = res[cols["session"]].astype("Int64")
     res[cols["date"]] = res[cols["date"]].astype("datetime64[ns]")
     body = pa.concat_arrays([p["body"] for p in parts]).take(order) if parts else \
-        pa.array([], _STR)
+        pa.array([], tx.STR)
     return pd.DataFrame({
         **res,
-        "rule": _str_column(pc.take(pa.array(list(RULES), _STR), rule[order])),
+        "rule": tx.str_column(pc.take(pa.array(list(RULES), tx.STR), rule[order])),
         "severity": pd.Categorical.from_codes(level[order], SEVERITIES, ordered=True),
         "item": pd.array(spelled("item"), dtype="str"),
         "value": value["value"], "threshold": value["threshold"],
-        "message": _str_column(_cat(where, _s(res[cols["measure"]]), body)),
-        "suggestion": _str_column(spelled("suggestion")),
+        "message": tx.str_column(tx.concat(where, tx.text(res[cols["measure"]]), body)),
+        "suggestion": tx.str_column(spelled("suggestion")),
     })

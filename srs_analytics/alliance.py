@@ -1,18 +1,19 @@
 """The alliance (SRS family): flags for every session and a summary of every episode.
 
 :func:`session_alliance` gives one row per alliance rating (SRS, CSRS, GSRS, CGSRS) with
-the flags of DOMAIN.md section 3; :func:`client_alliance` one row per client and episode,
-with the level, trend, lowest item and alliance pattern. Every threshold is a field of
-:class:`AllianceSettings` and names its source. Both work on whole columns of the table
-sorted by client, episode and session (no loop over clients): a million administrations
-take under a second each.
+the flags described in ``docs/measures-and-rules.md`` ("Alliance"); :func:`client_alliance`
+one row per client and episode, with the level, trend, lowest item and alliance pattern.
+Every threshold is a field of :class:`AllianceSettings` and names its source. Both work on
+whole columns of the table sorted by client, episode and session (no loop over clients): a
+million administrations take under a second each.
 
 Examples
 --------
->>> from srs_analytics.synthetic import simulate
->>> per_episode = client_alliance(simulate(30, seed=1))
->>> per_episode["alliance_pattern"].value_counts().to_dict()
-{'insufficient': 13, 'stable_high': 7, 'ascending': 5, 'high_then_drop': 3}
+>>> from srs_analytics import load_sample
+>>> per_episode = client_alliance(load_sample())
+>>> per_episode["alliance_pattern"].value_counts().to_dict()  # doctest: +NORMALIZE_WHITESPACE
+{'stable_high': 79, 'ascending': 77, 'insufficient': 74, 'high_then_drop': 52,
+ 'stable_low': 4, 'descending': 3}
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._frames import require_columns, sort_into_groups
+from . import _docstrings
+from ._checks import check_number, require_columns
+from ._frames import EPS, column_map, lag, positions, sort_into_groups
 from .instruments import ALLIANCE, INSTRUMENTS
 from .schema import ITEM_COLUMNS
 
@@ -35,9 +38,6 @@ ITEM_LABELS: tuple[str, ...] = INSTRUMENTS["SRS"].items
 PATTERNS = ("ascending", "stable_high", "high_then_drop", "descending", "stable_low",
             "insufficient")
 _ALLIANCE_MEASURES = tuple(k for k, inst in INSTRUMENTS.items() if inst.family == ALLIANCE)
-_ITEMS = tuple(ITEM_COLUMNS)
-#: Comparisons allow this much floating-point error (8.9 + 9.1 is not below 18).
-_EPS = 1e-9
 #: Labels of every subset of the four items, indexed by a 4-bit mask (bit j = item j+1).
 _SUBSETS = np.array([";".join(lab for j, lab in enumerate(ITEM_LABELS) if m >> j & 1)
                      for m in range(16)], dtype=object)
@@ -53,8 +53,8 @@ class AllianceSettings:
         A total *below* the cutoff is low (OpenFIT KA-01031; used for CSRS, GSRS and CGSRS
         too, for which no separate norm was found).
     ceiling : float, default 39
-        A total *at or above* it is at the ceiling (DOMAIN.md section 3; the SRS ceiling
-        effect: Meier and Feeley 2022).
+        A total *at or above* it is at the ceiling (the SRS ceiling effect: Meier and
+        Feeley 2022; the threshold is this project's choice).
     low_item : float, default 9
         An item *below* it is low. A practitioners' heuristic: there is no published item
         cutoff.
@@ -65,12 +65,12 @@ class AllianceSettings:
         A fall of at least this much is a sharp drop (the seed's example: 38 to 29).
     repeat_window, repeat_min : int, default 3 and 2
         An item low in ``repeat_min`` of the last ``repeat_window`` sessions is a repeated
-        low item (DOMAIN.md section 3).
+        low item (this project's choice).
     ceiling_sessions : int, default 3
         Every total at the ceiling over at least this many sessions is false reassurance
-        (DOMAIN.md section 3, rule a).
+        (PCOMS practice: "all 10s every time" is named directly; the 3 is our choice).
     no_variation_sessions : int, default 4
-        The same total this many sessions running is "no variation at all" (rule a).
+        The same total this many sessions running is "no variation at all" (our choice).
     min_sessions : int, default 3
         Fewer alliance ratings in an episode give the pattern ``insufficient``.
     rise : float, default 1
@@ -108,16 +108,35 @@ class AllianceSettings:
     raters: tuple[str, ...] = ("self",)
 
     def __post_init__(self):
+        top, item = INSTRUMENTS["SRS"].total_range[1], INSTRUMENTS["SRS"].item_range[1]
+        for name in ("cutoff", "ceiling"):
+            check_number(name, getattr(self, name), 0, top, low_open=True)
+        check_number("low_item", self.low_item, 0, item, low_open=True)
+        for name in ("drop", "sharp_drop"):
+            check_number(name, getattr(self, name), 0, top, low_open=True)
+        for name in ("rise", "fall"):
+            check_number(name, getattr(self, name), 0, top)
         for name in ("repeat_window", "repeat_min", "ceiling_sessions",
                      "no_variation_sessions", "min_sessions", "early_sessions"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+            check_number(name, getattr(self, name), 1, integer=True)
         if self.repeat_min > self.repeat_window:
             raise ValueError(f"repeat_min ({self.repeat_min}) must not exceed repeat_window "
                              f"({self.repeat_window})")
-        if not 0 <= self.stable_share <= 1:
-            raise ValueError(f"stable_share must be between 0 and 1, got {self.stable_share!r}")
+        check_number("stable_share", self.stable_share, 0, 1)
+        object.__setattr__(self, "measures", _names("measures", self.measures))
+        object.__setattr__(self, "raters", _names("raters", self.raters))
+        unknown = [m for m in self.measures if m not in _ALLIANCE_MEASURES]
+        if unknown:
+            raise ValueError(f"measures must be alliance measures "
+                             f"({', '.join(_ALLIANCE_MEASURES)}); got {unknown!r}")
+
+
+def _names(name, values) -> tuple[str, ...]:
+    """A tuple of one or more names (a single str counts as one)."""
+    values = (values,) if isinstance(values, str) else tuple(values)
+    if not values or not all(isinstance(v, str) for v in values):
+        raise ValueError(f"{name} must be one or more names; got {values!r}")
+    return values
 
 
 # --------------------------------------------------------------------------- helpers
@@ -127,30 +146,21 @@ def _prepare(data, cols, settings, *, required):
     Returns the sorted frame (absent optional columns filled with NA), the group number
     (client, episode, rater) of each row and its position within the group.
     """
-    require_columns(data, cols, [arg for arg in cols if arg in required])
+    require_columns(data, cols, required)
     keep = (data[cols["measure"]].isin(settings.measures)
             & data[cols["rater"]].isin(settings.raters)).to_numpy(dtype=bool)
-    df = data.loc[keep, [c for c in dict.fromkeys(cols.values()) if c in data.columns]]
+    names = [c for k, c in cols.items() if k != "items"]
+    df = data.loc[keep, [c for c in dict.fromkeys(names) if c in data.columns]]
     for arg, col in cols.items():
-        if col not in df.columns:
+        if col not in df.columns and arg != "items":
             df[col] = pd.NaT if arg == "date" else (False if arg == "imputed" else np.nan)
     if df[cols["session"]].isna().any():
         raise ValueError(f"session={cols['session']!r} is missing on some alliance rows; the "
                          "loader derives session numbers from dates (srs_analytics.load)")
     if df[cols["total"]].isna().any():
         raise ValueError(f"total={cols['total']!r} is missing on some alliance rows")
-    df, group, starts, _ = sort_into_groups(df, cols, ("client", "episode", "rater"))
-    pos = np.arange(len(df)) - starts[group]
-    return df, group, pos
-
-
-def _lag(values, pos, k, fill=np.nan):
-    """``values`` k rows earlier within the same group (``fill`` across a group start)."""
-    out = np.full(values.shape, fill, dtype=np.result_type(values, type(fill)))
-    if k < len(values):
-        out[k:] = values[: len(values) - k]
-    out[pos < k] = fill
-    return out
+    df, group, _, _ = sort_into_groups(df, cols, ("client", "episode", "rater"))
+    return df, group, positions(group)[0]
 
 
 def _labels(mask, valid):
@@ -169,19 +179,11 @@ def _run_length(flag, pos):
     return np.where(flag, idx - np.maximum.accumulate(before), 0)
 
 
-def _columns(client, episode, clinician, session, date, measure, rater, total, items,
-             imputed):
-    if len(items) != 4:
-        raise ValueError(f"items must name the four item columns; got {items!r}")
-    return {"client": client, "episode": episode, "clinician": clinician, "session": session,
-            "date": date, "measure": measure, "rater": rater, "total": total,
-            **{f"item_{j + 1}": c for j, c in enumerate(items)}, "imputed": imputed}
-
-
 _REQUIRED = ("client", "episode", "session", "measure", "rater", "total")
 
 
 # --------------------------------------------------------------------------- public
+@_docstrings.fill
 def session_alliance(
     data: pd.DataFrame,
     *,
@@ -193,7 +195,7 @@ def session_alliance(
     measure: str = "measure",
     rater: str = "rater",
     total: str = "total",
-    items: tuple[str, str, str, str] = _ITEMS,
+    items: tuple[str, str, str, str] = ITEM_COLUMNS,
     imputed: str = "items_imputed",
     settings: AllianceSettings | None = None,
 ) -> pd.DataFrame:
@@ -201,15 +203,11 @@ def session_alliance(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        The canonical table (one row per administration); other measures are ignored.
-    client, episode, clinician, session, date, measure, rater, total : str
-        Column names. ``clinician``, ``date`` and the items may be absent.
-    items : tuple of four str
-        The item columns, in the order relationship, goals_topics, approach_method,
-        overall.
-    imputed : str
-        True where the items were back-filled from a total; their item flags are NA.
+    {data}
+        Alliance measures are read (SRS, CSRS, GSRS, CGSRS); other rows are ignored.
+    {columns}
+        ``clinician``, ``date`` and the items may be absent; items back-filled from a
+        total (``imputed``) give NA item flags.
     settings : AllianceSettings, optional
         The thresholds; the defaults of :class:`AllianceSettings` when omitted.
 
@@ -245,7 +243,8 @@ def session_alliance(
 
     Notes
     -----
-    Rules (DOMAIN.md section 3), with the defaults of :class:`AllianceSettings`:
+    Rules (``docs/measures-and-rules.md``, "Alliance"), with the defaults of
+    :class:`AllianceSettings`:
 
     - low total: total < 36 (OpenFIT KA-01031); ceiling: total >= 39 (Meier and Feeley
       2022 on the SRS ceiling effect);
@@ -258,7 +257,7 @@ def session_alliance(
       possible rupture, cultural mismatch or referral; approach or method: revisit modality
       fit and consent; goals and topics: revisit the goals and who sets the agenda). A
       rating without items counts as not low inside the window;
-    - no variation: the same total 4 sessions running (DOMAIN.md false reassurance, rule a).
+    - no variation: the same total 4 sessions running (a sign of false reassurance).
 
     Comparisons allow 1e-9 of floating-point error, so 36 is not low and 35.9 is.
 
@@ -288,8 +287,9 @@ def session_alliance(
     ['', 'goals_topics', 'goals_topics;approach_method']
     """
     s = settings or AllianceSettings()
-    cols = _columns(client, episode, clinician, session, date, measure, rater, total, items,
-                    imputed)
+    cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
+                      date=date, measure=measure, rater=rater, total=total, items=items,
+                      imputed=imputed)
     return _session_table(data, cols, s)[0]
 
 
@@ -306,32 +306,33 @@ def _session_table(data, cols, s):
              + [cols["imputed"]]].copy()
     lowest = np.where(valid, np.where(np.isnan(x), np.inf, x).min(axis=1, initial=np.inf),
                       np.nan)
-    out["lowest_item"] = _labels(np.abs(x - lowest[:, None]) <= _EPS, valid)
+    out["lowest_item"] = _labels(np.abs(x - lowest[:, None]) <= EPS, valid)
     out["lowest_item_score"] = lowest
-    out["below_cutoff"] = t < s.cutoff - _EPS
-    out["at_ceiling"] = t >= s.ceiling - _EPS
+    out["below_cutoff"] = t < s.cutoff - EPS
+    out["at_ceiling"] = t >= s.ceiling - EPS
     out["ceiling_streak"] = _run_length(out["at_ceiling"].to_numpy(), pos)
     same = np.ones(len(t), dtype=bool)
     for k in range(1, s.no_variation_sessions):
-        same &= np.abs(t - _lag(t, pos, k)) <= _EPS  # NaN lag (too few sessions) is False
+        same &= np.abs(t - lag(t, pos, k)) <= EPS  # NaN lag (too few sessions) is False
     out["no_variation"] = same
-    change = np.round(t - _lag(t, pos, 1), 9)
+    change = np.round(t - lag(t, pos, 1), 9)
     out["change_from_previous"] = change
-    out["drop"] = change <= -s.drop + _EPS
-    out["sharp_drop"] = change <= -s.sharp_drop + _EPS
+    out["drop"] = change <= -s.drop + EPS
+    out["sharp_drop"] = change <= -s.sharp_drop + EPS
 
-    low = (x < s.low_item - _EPS) & valid[:, None]
+    low = (x < s.low_item - EPS) & valid[:, None]
     out["low_items"] = _labels(low, valid)
     out["n_low_items"] = pd.arrays.IntegerArray(low.sum(axis=1), ~valid)
     for j, lab in enumerate(ITEM_LABELS):
         out[f"low_{lab}"] = pd.arrays.BooleanArray(low[:, j].copy(), ~valid)
     count = low.astype(np.int64)
     for k in range(1, s.repeat_window):
-        count += _lag(low, pos, k, fill=False)  # a rating without items counts as not low
+        count += lag(low, pos, k, fill=False)  # a rating without items counts as not low
     out["repeated_low_item"] = _labels(count >= s.repeat_min, valid)
     return out, group, pos
 
 
+@_docstrings.fill
 def client_alliance(
     data: pd.DataFrame,
     *,
@@ -343,7 +344,7 @@ def client_alliance(
     measure: str = "measure",
     rater: str = "rater",
     total: str = "total",
-    items: tuple[str, str, str, str] = _ITEMS,
+    items: tuple[str, str, str, str] = ITEM_COLUMNS,
     imputed: str = "items_imputed",
     settings: AllianceSettings | None = None,
 ) -> pd.DataFrame:
@@ -351,10 +352,10 @@ def client_alliance(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        The canonical table (one row per administration); other measures are ignored.
-    client, episode, clinician, session, date, measure, rater, total, items, imputed : str
-        Column names, as in :func:`session_alliance`.
+    {data}
+        Alliance measures are read (SRS, CSRS, GSRS, CGSRS); other rows are ignored.
+    {columns}
+        ``clinician``, ``date`` and the items may be absent.
     settings : AllianceSettings, optional
         The thresholds; the defaults of :class:`AllianceSettings` when omitted.
 
@@ -379,8 +380,7 @@ def client_alliance(
         - ``share_below_cutoff``, ``share_at_ceiling`` (float): share of the ratings;
         - ``all_at_ceiling`` (bool): every total at the ceiling over at least
           ``ceiling_sessions`` (3) ratings; ``no_variation`` (bool): the same total over
-          at least ``no_variation_sessions`` (4) ratings (DOMAIN.md: false reassurance,
-          rule a);
+          at least ``no_variation_sessions`` (4) ratings (signs of false reassurance);
         - ``lowest_item`` (str): the item(s) with the lowest mean over the ratings with
           items (ties joined by ``";"`` in item order; NA when no rating has items);
           ``lowest_item_mean`` (float);
@@ -450,8 +450,9 @@ def client_alliance(
     2         C       39.0      35.0      -1.40          -1.0   high_then_drop
     """
     s = settings or AllianceSettings()
-    cols = _columns(client, episode, clinician, session, date, measure, rater, total, items,
-                    imputed)
+    cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
+                      date=date, measure=measure, rater=rater, total=total, items=items,
+                      imputed=imputed)
     ses, group, pos = _session_table(data, cols, s)
     starts = np.flatnonzero(pos == 0)
     ends = np.append(starts[1:], len(ses))[: len(starts)] - 1
@@ -487,7 +488,7 @@ def client_alliance(
     out["share_below_cutoff"] = below / n
     out["share_at_ceiling"] = at_ceiling / n
     out["all_at_ceiling"] = (n >= s.ceiling_sessions) & (at_ceiling == n)
-    out["no_variation"] = (n >= s.no_variation_sessions) & (high - out["srs_min"] <= _EPS)
+    out["no_variation"] = (n >= s.no_variation_sessions) & (high - out["srs_min"] <= EPS)
 
     item_cols = [cols[f"item_{j + 1}"] for j in range(4)]
     rated = ses["lowest_item"].notna().to_numpy()
@@ -496,7 +497,7 @@ def client_alliance(
                             for c in item_cols])
     means = sums / np.where(n_rated > 0, n_rated, 1)[:, None]
     lowest = means.min(axis=1, initial=np.inf)
-    out["lowest_item"] = _labels(np.abs(means - lowest[:, None]) <= _EPS, n_rated > 0)
+    out["lowest_item"] = _labels(np.abs(means - lowest[:, None]) <= EPS, n_rated > 0)
     out["lowest_item_mean"] = np.where(n_rated > 0, lowest, np.nan)
 
     before_last = t.copy()
@@ -528,13 +529,13 @@ def _patterns(n, first, last, slope, peak, share_below, s):
     with np.errstate(invalid="ignore"):
         rules = [
             n < s.min_sessions,
-            (first < s.ceiling - _EPS) & (last - first >= s.rise - _EPS) & (slope > 0)
-            & ~(last <= peak - s.sharp_drop + _EPS),
-            ((first >= s.cutoff - _EPS) & (last <= first - s.fall + _EPS))
-            | ((peak >= s.cutoff - _EPS) & (last < s.cutoff - _EPS)
-               & (last <= peak - s.fall + _EPS)),
-            (last - first <= -s.fall + _EPS) & (slope < 0),
-            1 - share_below >= s.stable_share - _EPS,
+            (first < s.ceiling - EPS) & (last - first >= s.rise - EPS) & (slope > 0)
+            & ~(last <= peak - s.sharp_drop + EPS),
+            ((first >= s.cutoff - EPS) & (last <= first - s.fall + EPS))
+            | ((peak >= s.cutoff - EPS) & (last < s.cutoff - EPS)
+               & (last <= peak - s.fall + EPS)),
+            (last - first <= -s.fall + EPS) & (slope < 0),
+            1 - share_below >= s.stable_share - EPS,
         ]
     names = ["insufficient", "ascending", "high_then_drop", "descending", "stable_high"]
     return pd.array(np.select(rules, names, "stable_low").astype(object), dtype="str")

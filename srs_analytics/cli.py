@@ -190,7 +190,7 @@ def cmd_convert(args) -> int:
 
 
 def cmd_clients(args) -> int:
-    from .clients import client_table
+    from .clients import ClientSettings, client_table
     from .io.writers import write_table
     from .outcomes import OutcomeSettings
 
@@ -211,7 +211,7 @@ def cmd_clients(args) -> int:
         raise LoadError(f"Invalid outcome settings: {exc}.") from None
     res = _load(args)
     model = _expected_model(args, res.data)
-    table = client_table(res.data, outcome=settings, expected=model)
+    table = client_table(res.data, settings=ClientSettings(outcome=settings), model=model)
     write_table(table, out)
     counts = table["outcome"].value_counts()
     print(f"Wrote {len(table)} client episodes to {out} (from {res.report['loaded']} "
@@ -241,7 +241,7 @@ def cmd_alerts(args) -> int:
         settings = settings.without(*[r for r in RULES if r not in names])
     res = _load(args)
     model = _expected_model(args, res.data)
-    table = alerts(res.data, settings=settings, expected=model, since=since,
+    table = alerts(res.data, settings=settings, model=model, since=since,
                    clinicians=args.clinician, min_severity=args.min_severity,
                    latest_only=args.latest_only)
     if out:
@@ -326,7 +326,7 @@ def _demo_analyses(data, outdir: Path) -> None:
     from .notes import progress_note
 
     model = fit_expected(data)
-    table = client_table(data, expected=model)
+    table = client_table(data, model=model)
     write_table(table, outdir / "clients.csv")
     print("\nClients (one row per client and episode, out/clients.csv):")
     print("  outcome: " + ", ".join(f"{k} {v}" for k, v in
@@ -334,8 +334,8 @@ def _demo_analyses(data, outdir: Path) -> None:
     print("  alliance pattern: " + ", ".join(f"{k} {v}" for k, v in
                                              table["alliance_pattern"].value_counts().items()))
     print("  expected response: " + str(model).split(". ")[0] + ".")
-    now = alerts(data, expected=model, latest_only=True, min_severity="warning")
-    write_table(alerts(data, expected=model), outdir / "alerts.csv")
+    now = alerts(data, model=model, latest_only=True, min_severity="warning")
+    write_table(alerts(data, model=model), outdir / "alerts.csv")
     print(f"\nWho needs attention now (warning or critical at the latest session; all alerts "
           f"in out/alerts.csv): {now['client_id'].nunique()} clients")
     print("  " + ", ".join(f"{k} {v}" for k, v in now["rule"].value_counts().items()))

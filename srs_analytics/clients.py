@@ -9,50 +9,104 @@ nothing of its own beyond the join.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from . import _docstrings
+from ._frames import column_map
 from .alliance import AllianceSettings, client_alliance
 from .expected import ExpectedResponse, ExpectedSettings, expected_status
 from .outcomes import OutcomeSettings, client_outcomes
+from .schema import ITEM_COLUMNS
 
-__all__ = ["CLIENT_COLUMNS", "client_table"]
+__all__ = ["CLIENT_COLUMNS", "ClientSettings", "client_table"]
 
 #: The first columns of :func:`client_table`, in order; they are an interface (the CLI's
 #: ``clients`` command writes them).
-CLIENT_COLUMNS = [
+CLIENT_COLUMNS = (
     "client_id", "episode_id", "clinician_id", "age_group", "episode_status", "measure",
     "n_sessions", "first_date", "last_date", "n_days", "cutoff", "rci", "ors_intake",
     "ors_last", "ors_change", "reliable_change", "outcome", "intake_clinical",
     "alliance_measure", "n_srs", "srs_first", "srs_last", "srs_mean", "srs_min", "srs_slope",
     "early_change", "share_below_cutoff", "share_at_ceiling", "lowest_item",
     "lowest_item_mean", "alliance_pattern", "etr_status", "etr_session", "etr_basis",
-]
+)
+# the columns of CLIENT_COLUMNS that take the name of a column parameter
+_RENAMED = {"client_id": "client", "episode_id": "episode", "clinician_id": "clinician",
+            "age_group": "age_group", "episode_status": "status", "measure": "measure"}
 
-_KEY = ["client_id", "episode_id"]
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """The settings of the three analyses :func:`client_table` joins.
+
+    Attributes
+    ----------
+    outcome : OutcomeSettings
+        Reliable change (points, 5) and the outcome cutoffs (adult ORS 25, adolescent 28,
+        child CORS 32).
+    alliance : AllianceSettings
+        SRS cutoff 36, ceiling 39 and the other alliance thresholds.
+    expected : ExpectedSettings
+        Fit and fallback of the expected treatment response, when it is fitted on the data
+        (a ``model`` passed to :func:`client_table` keeps its own).
+
+    Examples
+    --------
+    >>> ClientSettings(outcome=OutcomeSettings(method="jt", cutoff="c")).outcome.method
+    'jt'
+    """
+
+    outcome: OutcomeSettings = OutcomeSettings()
+    alliance: AllianceSettings = AllianceSettings()
+    expected: ExpectedSettings = ExpectedSettings()
+
+    def __post_init__(self):
+        for name, kind in (("outcome", OutcomeSettings), ("alliance", AllianceSettings),
+                           ("expected", ExpectedSettings)):
+            if not isinstance(getattr(self, name), kind):
+                raise TypeError(f"{name} must be {kind.__name__}; got "
+                                f"{type(getattr(self, name)).__name__}")
 
 
-def client_table(data: pd.DataFrame, *, outcome: OutcomeSettings | None = None,
-                 alliance: AllianceSettings | None = None,
-                 expected: ExpectedResponse | None = None,
-                 expected_settings: ExpectedSettings | None = None) -> pd.DataFrame:
+@_docstrings.fill
+def client_table(
+    data: pd.DataFrame,
+    *,
+    client: str = "client_id",
+    episode: str = "episode_id",
+    clinician: str = "clinician_id",
+    session: str = "session_number",
+    date: str = "session_date",
+    measure: str = "measure",
+    rater: str = "rater",
+    total: str = "total",
+    items: tuple[str, str, str, str] = ITEM_COLUMNS,
+    imputed: str = "items_imputed",
+    age_group: str = "age_group",
+    status: str = "episode_status",
+    settings: ClientSettings | None = None,
+    model: ExpectedResponse | None = None,
+) -> pd.DataFrame:
     """Outcome, alliance and expected response per client and episode.
 
     Parameters
     ----------
-    data : DataFrame
-        The canonical table (:func:`srs_analytics.load`).
-    outcome, alliance, expected_settings : settings objects, optional
-        Passed to the three analyses (defaults: points method, RCI 5, age-group cutoffs;
-        SRS cutoff 36, ceiling 39).
-    expected : ExpectedResponse, optional
-        A model fitted elsewhere (an agency's history) with
-        :func:`srs_analytics.expected.fit_expected`; by default it is fitted on ``data``.
+    {data}
+    {columns}
+        ``clinician``, ``date``, ``age_group``, ``status`` and the items may be absent.
+    settings : ClientSettings, optional
+        The settings of the outcome, alliance and expected-response analyses (defaults:
+        points method, RCI 5, age-group cutoffs; SRS cutoff 36, ceiling 39).
+    {model}
 
     Returns
     -------
-    DataFrame
-        One row per client and episode with self-rated outcome or alliance data, columns
-        :data:`CLIENT_COLUMNS` then the collateral outcome columns of
+    pandas.DataFrame
+        One row per client and episode with self-rated outcome or alliance data, sorted by
+        client and episode, columns :data:`CLIENT_COLUMNS` (the identity columns take the
+        names passed in) then the collateral outcome columns of
         :func:`~srs_analytics.outcomes.client_outcomes`:
 
         - ``measure``, ``n_sessions`` ... ``intake_clinical``: the self-rated outcome
@@ -72,26 +126,35 @@ def client_table(data: pd.DataFrame, *, outcome: OutcomeSettings | None = None,
 
     Examples
     --------
-    >>> from srs_analytics import simulate
-    >>> table = client_table(simulate(40, seed=2))
-    >>> list(table.columns[:3])
-    ['client_id', 'episode_id', 'clinician_id']
-    >>> bool(table[["client_id", "episode_id"]].duplicated().any())
-    False
+    >>> from srs_analytics import load_sample
+    >>> table = client_table(load_sample())
+    >>> len(table), list(table.columns[:3])
+    (300, ['client_id', 'episode_id', 'clinician_id'])
+    >>> table["outcome"].value_counts().to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    {'unchanged': 94, 'recovered': 75, 'improved': 63, 'insufficient': 39, 'deteriorated': 13,
+     'not_scored': 10, 'harmed': 6}
     """
-    out = client_outcomes(data, settings=outcome).rename(columns={"clinician_id": "_clin_o"})
-    ally = client_alliance(data, settings=alliance)
-    ally = ally[ally["rater"].eq("self")].drop(columns=["rater"]).rename(columns={
-        "measure": "alliance_measure", "n_sessions": "n_srs", "clinician_id": "_clin_a"})
-    status = expected_status(data, expected, settings=expected_settings)
-    status = status[status["rater"].eq("self")]
-    latest = status.sort_values([*_KEY, "session_number"]).drop_duplicates(_KEY, keep="last")
-    latest = latest[[*_KEY, "etr_status", "session_number", "basis"]].rename(
-        columns={"session_number": "etr_session", "basis": "etr_basis"})
-    table = out.merge(ally, on=_KEY, how="outer").merge(latest, on=_KEY, how="left")
-    table.insert(2, "clinician_id", table.pop("_clin_o").fillna(table.pop("_clin_a")))
-    rest = [c for c in table.columns if c not in CLIENT_COLUMNS]
-    table = table.reindex(columns=[*CLIENT_COLUMNS, *rest])
+    s = settings or ClientSettings()
+    cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
+                      date=date, measure=measure, rater=rater, total=total)
+    key = [client, episode]
+    out = client_outcomes(data, **cols, age_group=age_group, status=status,
+                          settings=s.outcome)
+    ally = client_alliance(data, **cols, items=items, imputed=imputed, settings=s.alliance)
+    ally = ally[ally[rater].eq("self")].drop(columns=[rater]).rename(columns={
+        measure: "alliance_measure", "n_sessions": "n_srs", clinician: "_clin_a"})
+    etr = expected_status(data, **cols, age_group=age_group, model=model, settings=s.expected)
+    etr = etr[etr[rater].eq("self")]
+    latest = etr.sort_values([*key, session]).drop_duplicates(key, keep="last")
+    latest = latest[[*key, "etr_status", session, "basis"]].rename(
+        columns={session: "etr_session", "basis": "etr_basis"})
+    table = out.rename(columns={clinician: "_clin_o"}).merge(ally, on=key, how="outer")
+    table = table.merge(latest, on=key, how="left")
+    table.insert(2, clinician, table.pop("_clin_o").fillna(table.pop("_clin_a")))
+    names = {"client": client, "episode": episode, "clinician": clinician,
+             "age_group": age_group, "status": status, "measure": measure}
+    first = [names[_RENAMED[c]] if c in _RENAMED else c for c in CLIENT_COLUMNS]
+    table = table.reindex(columns=[*first, *(c for c in table.columns if c not in first)])
     for c in ("n_sessions", "n_days", "n_srs", "etr_session", "collateral_n"):
         table[c] = table[c].astype("Int64")
-    return table.sort_values(_KEY, ignore_index=True)
+    return table.sort_values(key, ignore_index=True)

@@ -9,14 +9,14 @@ falls back to "no reliable improvement by session 4" where the fit has too littl
 
 Examples
 --------
->>> from srs_analytics.synthetic import simulate
->>> model = fit_expected(simulate(1500, seed=1))
+>>> from srs_analytics import load_sample
+>>> model = fit_expected(load_sample())
 >>> print(model)  # doctest: +NORMALIZE_WHITESPACE
-Expected treatment response fitted on 1,241 client episodes (8,479 administrations) with at
-least two self-rated ORS or CORS, dated 2025-01-06 to 2026-01-02. 130 of 176 cells (measure
-x rater x intake band x session) have percentiles (at least 20 client episodes; 51 by
-pooling the neighbouring bands). Elsewhere the status falls back to "no reliable
-improvement (5 points) by session 4".
+Expected treatment response fitted on 251 client episodes (1,600 administrations) with at
+least two self-rated ORS or CORS, dated 2025-01-06 to 2026-01-02. 56 of 176 cells (measure x
+rater x intake band x session) have percentiles (at least 20 client episodes; 39 by pooling
+the neighbouring bands). Elsewhere the status falls back to "no reliable improvement (5
+points) by session 4".
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._frames import require_columns, sort_into_groups
+from . import _docstrings
+from ._checks import check_number, require_columns
+from ._frames import EPS, column_map, sort_into_groups
 from .instruments import INSTRUMENTS
 
 __all__ = ["STATUSES", "ExpectedResponse", "ExpectedSettings", "expected_status",
@@ -37,8 +39,6 @@ __all__ = ["STATUSES", "ExpectedResponse", "ExpectedSettings", "expected_status"
 STATUSES = ("intake", "on_track", "watch", "off_track", "insufficient_data")
 _QUANTILES = (0.25, 0.50, 0.75)
 _TOP = INSTRUMENTS["ORS"].total_range[1]  # 40, the same for the CORS
-#: Comparisons allow this much floating-point error (a total exactly at p50 is on track).
-_EPS = 1e-9
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class ExpectedSettings:
         range). The YCORS is not scored and never fitted.
     raters : tuple of str, default ("self",)
         Whose ratings are fitted and read. Each rater is fitted separately: collateral
-        ratings are never mixed with the client's own (DOMAIN.md section 3).
+        ratings are never mixed with the client's own.
     by_age_group : bool, default False
         Fit each age group separately as well (adolescents and adults both rate the ORS).
         Needs more data; off by default.
@@ -87,13 +87,17 @@ class ExpectedSettings:
     fallback_session: int = 4
 
     def __post_init__(self):
-        if not 0 < self.band_width <= _TOP:
-            raise ValueError(f"band_width must be in (0, {_TOP:g}], got {self.band_width!r}")
+        check_number("band_width", self.band_width, 0, _TOP, low_open=True)
+        check_number("reliable_change", self.reliable_change, 0, _TOP, low_open=True)
         for name, low in (("max_session", 2), ("min_episodes", 1), ("widen", 0),
                           ("fallback_session", 2)):
+            check_number(name, getattr(self, name), low, integer=True)
+        for name in ("measures", "raters"):
             value = getattr(self, name)
-            if not isinstance(value, (int, np.integer)) or value < low:
-                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+            value = (value,) if isinstance(value, str) else tuple(value)
+            if not value:
+                raise ValueError(f"{name} must name at least one; got {value!r}")
+            object.__setattr__(self, name, value)
         unscored = [m for m in self.measures if m not in ("ORS", "CORS")]
         if unscored:
             raise ValueError(f"measures must be outcome measures with a 0-40 total (ORS, CORS); "
@@ -229,11 +233,11 @@ def _outcome_rows(data, cols, s):
 
 def _geometry(s):
     """Number of intake bands and of sessions (2 .. max_session) in the table."""
-    return int(np.ceil(_TOP / s.band_width - _EPS)), s.max_session - 1
+    return int(np.ceil(_TOP / s.band_width - EPS)), s.max_session - 1
 
 
 def _band(intake, s, n_bands):
-    return np.clip(np.floor(intake / s.band_width + _EPS), 0, n_bands - 1).astype(np.int64)
+    return np.clip(np.floor(intake / s.band_width + EPS), 0, n_bands - 1).astype(np.int64)
 
 
 def _grouped_quantiles(cell, values, n_cells):
@@ -332,11 +336,13 @@ def _lookup(model, rows):
     return out, n_fit
 
 
+@_docstrings.fill
 def fit_expected(
     data: pd.DataFrame,
     *,
     client: str = "client_id",
     episode: str = "episode_id",
+    clinician: str = "clinician_id",
     session: str = "session_number",
     date: str = "session_date",
     measure: str = "measure",
@@ -349,11 +355,11 @@ def fit_expected(
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        The canonical table (one row per administration); an agency's history, say.
-        Alliance measures, the YCORS and collateral ratings are ignored.
-    client, episode, session, date, measure, rater, total, age_group : str
-        Column names; ``date`` may be absent, ``age_group`` is needed only with
+    {data}
+        An agency's history, say. Alliance measures, the YCORS and collateral ratings
+        are ignored.
+    {columns}
+        ``clinician`` and ``date`` may be absent; ``age_group`` is needed only with
         ``settings.by_age_group``.
     settings : ExpectedSettings, optional
         The defaults of :class:`ExpectedSettings` when omitted.
@@ -367,8 +373,9 @@ def fit_expected(
 
     Notes
     -----
-    DOMAIN.md section 3: the 25th, 50th and 75th percentile of the ORS at session *s* for
-    clients with a similar intake, fitted on episodes with at least two ORS.
+    The 25th, 50th and 75th percentile of the ORS at session *s* for clients with a similar
+    intake, fitted on episodes with at least two ORS (``docs/measures-and-rules.md``,
+    "Expected treatment response").
 
     1. Intake is the first rating of a client's episode (per measure and rater); the
        change at a later session is the rating minus the intake. Only client episodes with
@@ -385,7 +392,7 @@ def fit_expected(
        the table are for an intake at the middle of the band, capped at 40.
 
     Percentiles of the change within narrow intake bands rather than a quantile regression
-    on intake and log session (the other route DOMAIN.md names): no distributional or
+    on intake and log session (the other common route): no distributional or
     functional form is assumed, the fit needs numpy only, and every number can be checked by
     hand. The price is data: sparse bands (very low or very high intakes) stay empty and use
     the fallback of :func:`expected_status`.
@@ -396,23 +403,23 @@ def fit_expected(
     the statistical generation of expected recovery curves for integration into an early
     warning system. Clinical Psychology and Psychotherapy, 8(4), 231-242.
     MyOutcomes: a client at or above the 50th percentile of the expected response is on
-    track (DOMAIN.md section 3).
+    track.
 
     Examples
     --------
-    >>> from srs_analytics.synthetic import simulate
-    >>> model = fit_expected(simulate(1500, seed=1))
+    >>> from srs_analytics import load_sample
+    >>> model = fit_expected(load_sample())
     >>> model.sufficient, model.n_episodes
-    (True, 1241)
+    (True, 251)
     >>> cell = model.table.query("measure == 'ORS' and band == 3 and session == 4")
     >>> cell[["intake_low", "intake_high", "n_episodes", "p25", "p50", "p75"]].round(1)
-        intake_low  intake_high  n_episodes   p25   p50   p75
-    123        15.0         20.0         208  19.3  23.6  27.3
+         intake_low  intake_high  n_episodes   p25   p50   p75
+    123        15.0         20.0          52  18.8  22.4  26.8
     """
     s = settings or ExpectedSettings()
-    cols = {"client": client, "episode": episode, "clinician": "clinician_id",
-            "session": session, "date": date, "measure": measure, "rater": rater,
-            "total": total, "age_group": age_group}
+    cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
+                      date=date, measure=measure, rater=rater, total=total,
+                      age_group=age_group)
     rows = _outcome_rows(data, cols, s)
     fit = rows[(rows["_n"] >= 2) & (rows["_session"] > rows["_intake_session"])]
     used = rows[rows["_group"].isin(fit["_group"].unique())]
@@ -439,9 +446,9 @@ def fit_expected(
         sufficient=sufficient, reason=reason, counts=counts)
 
 
+@_docstrings.fill
 def expected_status(
     data: pd.DataFrame,
-    model: ExpectedResponse | None = None,
     *,
     client: str = "client_id",
     episode: str = "episode_id",
@@ -452,19 +459,18 @@ def expected_status(
     rater: str = "rater",
     total: str = "total",
     age_group: str = "age_group",
+    model: ExpectedResponse | None = None,
     settings: ExpectedSettings | None = None,
 ) -> pd.DataFrame:
     """Read every outcome rating against the expected treatment response.
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        The canonical table to read (this month's caseload, say).
-    model : ExpectedResponse, optional
-        A fit from :func:`fit_expected`, on other data or the same; when omitted, it is
-        fitted on ``data`` itself.
-    client, episode, clinician, session, date, measure, rater, total, age_group : str
-        Column names; ``clinician`` and ``date`` may be absent.
+    {data}
+        The ratings to read (this month's caseload, say).
+    {columns}
+        ``clinician`` and ``date`` may be absent.
+    {model}
     settings : ExpectedSettings, optional
         Used to fit when ``model`` is omitted; with a model, its ``reliable_change`` and
         ``fallback_session`` override the model's (its bands and measures stay).
@@ -475,8 +481,8 @@ def expected_status(
         One row per outcome rating of the measures and raters of the model (self-rated
         ORS and CORS by default), intake included, sorted by client, episode, measure,
         rater and session: ``client_id``, ``episode_id``, ``clinician_id``,
-        ``session_number``, ``session_date``, ``measure``, ``rater`` (the names passed in),
-        ``intake`` (the first rating of the episode), ``total``, ``change`` (total -
+        ``session_number``, ``session_date``, ``measure``, ``rater``, ``total`` (the names
+        passed in), ``ors_intake`` (the first rating of the episode), ``ors_change`` (total -
         intake), ``p25``, ``p50``, ``p75`` (the expected ORS, capped at 40; NaN where
         not fitted), ``n_fit`` (Int64: client episodes behind the percentiles),
         ``etr_status`` (one of :data:`STATUSES`) and ``basis`` (``"intake"``, ``"fitted"``
@@ -504,7 +510,7 @@ def expected_status(
     the statistical generation of expected recovery curves for integration into an early
     warning system. Clinical Psychology and Psychotherapy, 8(4), 231-242.
     MyOutcomes (on track at or above the 50th percentile); OpenFIT and PCOMS (reliable
-    change of 5 points), DOMAIN.md section 3.
+    change of 5 points).
 
     Examples
     --------
@@ -516,27 +522,29 @@ def expected_status(
     >>> history["episode_id"] = history["client_id"]
     >>> model = fit_expected(history)
     >>> now = history.query("client_id == 'C5'").assign(total=[20.0, 25.0])
-    >>> expected_status(now, model)[["session_number", "total", "p25", "p50", "p75",
+    >>> expected_status(now, model=model)[["session_number", "total", "p25", "p50", "p75",
     ...                                "etr_status", "basis"]]
        session_number  total   p25   p50   p75 etr_status   basis
     0               1   20.0   NaN   NaN   NaN     intake  intake
     1               2   25.0  22.5  25.0  27.5   on_track  fitted
     """
+    cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
+                      date=date, measure=measure, rater=rater, total=total,
+                      age_group=age_group)
     if model is None:
-        model = fit_expected(data, client=client, episode=episode, session=session, date=date,
-                             measure=measure, rater=rater, total=total, age_group=age_group,
-                             settings=settings)
+        model = fit_expected(data, **cols, settings=settings)
+    elif not isinstance(model, ExpectedResponse):
+        raise TypeError(f"model must be an ExpectedResponse (srs_analytics.fit_expected); got "
+                        f"{type(model).__name__}")
     s = model.settings
     rci = (settings or s).reliable_change
     first_verdict = (settings or s).fallback_session
-    cols = {"client": client, "episode": episode, "clinician": clinician, "session": session,
-            "date": date, "measure": measure, "rater": rater, "total": total,
-            "age_group": age_group}
     rows = _outcome_rows(data, cols, s)
     out = rows[[cols[k] for k in ("client", "episode", "clinician", "session", "date",
                                   "measure", "rater")]].copy()
     t, intake = rows["_total"].to_numpy(), rows["_intake"].to_numpy()
-    out["intake"], out["total"], out["change"] = intake, t, np.round(t - intake, 9)
+    out[cols["total"]], out["ors_intake"] = t, intake
+    out["ors_change"] = np.round(t - intake, 9)
     is_intake = rows["_session"].to_numpy() <= rows["_intake_session"].to_numpy()
     q, n_fit = _lookup(model, rows) if len(rows) else (np.empty((0, 3)), np.empty(0, int))
     q[is_intake] = np.nan
@@ -545,10 +553,10 @@ def expected_status(
     fitted = ~np.isnan(q).any(axis=1)
     out["n_fit"] = pd.arrays.IntegerArray(n_fit, ~fitted)
     late = rows["_session"].to_numpy() >= first_verdict
-    improved = t - intake >= rci - _EPS
+    improved = t - intake >= rci - EPS
     with np.errstate(invalid="ignore"):
         status = np.select(
-            [is_intake, fitted & (t >= p[:, 1] - _EPS), fitted & (t >= p[:, 0] - _EPS), fitted,
+            [is_intake, fitted & (t >= p[:, 1] - EPS), fitted & (t >= p[:, 0] - EPS), fitted,
              late & improved, late],
             ["intake", "on_track", "watch", "off_track", "on_track", "off_track"],
             "insufficient_data")

@@ -86,24 +86,44 @@ class Instrument:
     snomed: str | None = None
     snomed_uk: str | None = None
 
+    def __post_init__(self):
+        # read-only all the way down: a caller cannot change a cutoff for everyone
+        object.__setattr__(self, "items", tuple(self.items))
+        object.__setattr__(self, "item_range", tuple(self.item_range))
+        object.__setattr__(self, "total_range", tuple(self.total_range))
+        for name in ("cutoffs", "cutoff_sources"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+
     @property
     def n_items(self) -> int:
         """Number of items (0 for a single-rating measure)."""
         return len(self.items)
 
+    def cutoff_group(self, age_group: str | None = "adult") -> str | None:
+        """The age group whose cutoff applies: the client's own where the measure has one,
+        else the measure's first (adult for an ORS of unknown age); ``None`` without a
+        cutoff.
+
+        Examples
+        --------
+        >>> INSTRUMENTS["ORS"].cutoff_group("adolescent"), INSTRUMENTS["ORS"].cutoff_group(None)
+        ('adolescent', 'adult')
+        """
+        if not self.cutoffs:
+            return None
+        return age_group if age_group in self.cutoffs else next(iter(self.cutoffs))
+
     def cutoff(self, age_group: str | None = "adult") -> float | None:
-        """The default cutoff for an age group, or ``None`` where the measure has none.
+        """The default cutoff for an age group (see :meth:`cutoff_group`), or ``None`` where
+        the measure has none.
 
         Examples
         --------
         >>> INSTRUMENTS["ORS"].cutoff("adult"), INSTRUMENTS["CORS"].cutoff("child")
         (25.0, 32.0)
         """
-        if not self.cutoffs:
-            return None
-        if age_group in self.cutoffs:
-            return self.cutoffs[age_group]
-        return next(iter(self.cutoffs.values()))
+        group = self.cutoff_group(age_group)
+        return None if group is None else self.cutoffs[group]
 
 
 _OUTCOME_ITEMS = ("individual", "interpersonal", "social", "overall")

@@ -1,5 +1,6 @@
 """Client outcomes on the ORS family: intake, last score, change, reliable change and
-clinical significance, per client and episode and per session (DOMAIN.md section 3).
+clinical significance, per client and episode and per session (``docs/measures-and-rules.md``,
+"Outcomes").
 
 Self-ratings only: collateral ratings (a parent, a teacher, a partner) are reported beside
 the self figures, never mixed in. Every threshold is a setting of :class:`OutcomeSettings`.
@@ -26,7 +27,9 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-from ._checks import check_number
+from . import _docstrings
+from ._checks import check_number, require_columns
+from ._frames import column_map, sort_into_groups
 from .instruments import INSTRUMENTS, OUTCOME, Instrument
 
 __all__ = ["OUTCOME_CATEGORIES", "OUTCOME_LABELS", "RELIABLE_CHANGE", "Z_CRIT",
@@ -35,14 +38,14 @@ __all__ = ["OUTCOME_CATEGORIES", "OUTCOME_LABELS", "RELIABLE_CHANGE", "Z_CRIT",
 
 #: Two-sided 5% critical value of the standard normal (Jacobson and Truax 1991).
 Z_CRIT = 1.959964
-#: Clinical significance categories, best first (Jacobson and Truax 1991; DOMAIN.md).
+#: Clinical significance categories, best first (Jacobson and Truax 1991).
 OUTCOME_CATEGORIES = ("recovered", "improved", "unchanged", "deteriorated", "harmed")
 #: The ``outcome`` column of :func:`client_outcomes`: the categories, ``insufficient`` (no
 #: change to judge) and ``not_scored`` (a measure without a cutoff: YCORS).
 OUTCOME_LABELS = (*OUTCOME_CATEGORIES, "insufficient", "not_scored")
 #: Categories of :func:`reliable_change`.
 RELIABLE_CHANGE = ("improvement", "none", "deterioration")
-#: Outcome measure of each age group (DOMAIN.md section 1; CORC measure pages).
+#: Outcome measure of each age group (CORC measure pages).
 _MEASURE_FOR_AGE = {"young_child": "YCORS", "child": "CORS", "adolescent": "ORS",
                     "adult": "ORS"}
 _CUTOFF_KINDS = ("default", "a", "b", "c")
@@ -75,7 +78,7 @@ class OutcomeSettings:
         source). ``"a"``, ``"b"``, ``"c"``: Jacobson and Truax (1991), see
         :func:`clinical_cutoff`. A number: that cutoff for every measure.
     functional_mean, functional_sd : float, default 30.5 and 5.8
-        A non-clinical ORS sample (Miller et al. 2003; DOMAIN.md section 1), for cutoffs
+        A non-clinical ORS sample (Miller et al. 2003), for cutoffs
         b and c. Adult ORS norms: no CORS norms are bundled.
     z_crit : float, default 1.959964
         Critical value of the Jacobson-Truax z (two-sided 5%).
@@ -126,7 +129,7 @@ def reliable_change_threshold(sd_pre: float, reliability: float, *,
 
     Examples
     --------
-    DOMAIN.md's consistency check: reliability .93 and an intake SD of 7 give about 5
+    A consistency check: reliability .93 and an intake SD of 7 give about 5
     points, the PCOMS convention.
 
     >>> round(reliable_change_threshold(7, 0.93), 2)
@@ -161,7 +164,7 @@ def clinical_cutoff(pre, kind: str = "c", *, functional_mean: float = 30.5,
 
     Examples
     --------
-    DOMAIN.md's consistency check: intakes with mean 17.5 and SD 7 and the non-clinical
+    A consistency check: intakes with mean 17.5 and SD 7 and the non-clinical
     norms 30.5 / 5.8 put cutoff c at about 25, the published adult ORS cutoff.
 
     >>> round(clinical_cutoff([10.5, 17.5, 24.5], "c"), 1)
@@ -241,7 +244,7 @@ def clinical_significance(pre, post, *, cutoff: str | float, method: str = "poin
 
     Notes
     -----
-    As DOMAIN.md section 3 defines them, with the reliable change of
+    As Jacobson and Truax (1991) define them, with the reliable change of
     :func:`reliable_change`; "below" and "above" are strict and follow the direction of the
     scale (the clinical side is below the cutoff when higher is better):
 
@@ -273,26 +276,36 @@ def clinical_significance(pre, post, *, cutoff: str | float, method: str = "poin
                      name="outcome")
 
 
-def client_outcomes(data: pd.DataFrame, *, settings: OutcomeSettings | None = None,
-                    client: str = "client_id", episode: str = "episode_id",
-                    clinician: str = "clinician_id", date: str = "session_date",
-                    session: str = "session_number", measure: str = "measure",
-                    rater: str = "rater", total: str = "total", age_group: str = "age_group",
-                    instruments: Mapping[str, Instrument] = INSTRUMENTS) -> pd.DataFrame:
+@_docstrings.fill
+def client_outcomes(
+    data: pd.DataFrame,
+    *,
+    client: str = "client_id",
+    episode: str = "episode_id",
+    clinician: str = "clinician_id",
+    session: str = "session_number",
+    date: str = "session_date",
+    measure: str = "measure",
+    rater: str = "rater",
+    total: str = "total",
+    age_group: str = "age_group",
+    status: str = "episode_status",
+    settings: OutcomeSettings | None = None,
+    instruments: Mapping[str, Instrument] = INSTRUMENTS,
+) -> pd.DataFrame:
     """Outcome per client and episode from self-ratings, with collateral ratings beside.
 
     Parameters
     ----------
-    data : DataFrame
-        The canonical table. Only outcome measures (``family == "outcome"`` in
-        ``instruments``: ORS, CORS, YCORS) with a total are used. ``clinician``,
-        ``age_group`` and one of ``date`` / ``session`` may be absent.
+    {data}
+        Only outcome measures (``family == "outcome"`` in ``instruments``: ORS, CORS,
+        YCORS) with a total are used.
+    {columns}
+        ``clinician``, ``age_group``, ``status`` and one of ``date`` / ``session`` may be
+        absent.
     settings : OutcomeSettings, optional
         Reliable change and cutoff rules; by default points (5) and the age group's cutoff.
-    client, episode, clinician, date, session, measure, rater, total, age_group : str
-        Column names.
-    instruments : mapping, default :data:`srs_analytics.instruments.INSTRUMENTS`
-        Measures and their default cutoffs.
+    {instruments}
 
     Returns
     -------
@@ -339,18 +352,19 @@ def client_outcomes(data: pd.DataFrame, *, settings: OutcomeSettings | None = No
 
     Examples
     --------
-    >>> from srs_analytics import simulate
-    >>> out = client_outcomes(simulate(30, seed=1))
-    >>> out[["measure", "cutoff", "ors_intake", "ors_last", "outcome"]].head(3)
-      measure  cutoff  ors_intake  ors_last       outcome
-    0     ORS    25.0       18.74     13.16  deteriorated
-    1     ORS    25.0        7.00     21.00      improved
-    2     ORS    28.0       26.27     25.13     unchanged
+    >>> from srs_analytics import load_sample
+    >>> out = client_outcomes(load_sample())
+    >>> out[["client_id", "measure", "cutoff", "ors_intake", "ors_last", "outcome"]].head(3)
+      client_id measure  cutoff  ors_intake  ors_last    outcome
+    0    C00001     ORS    25.0       15.10     12.90  unchanged
+    1    C00002     ORS    28.0       15.90     23.60   improved
+    2    C00003     ORS    28.0       10.28     39.33  recovered
     """
     s = settings or OutcomeSettings()
-    p, own = _episodes(data, s, instruments, client=client, episode=episode,
-                       clinician=clinician, date=date, session=session, measure=measure,
-                       rater=rater, total=total, age_group=age_group)
+    cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
+                      date=date, measure=measure, rater=rater, total=total,
+                      age_group=age_group, status=status)
+    p, own = _episodes(data, s, instruments, cols)
     own = _choose(own).reset_index(drop=True)
     change = np.where(own["n"] > 1, np.round(own["last"] - own["intake"], 9), np.nan)
     rc, out = _classify(own["intake"], own["last"], own["scale"], own["crit"],
@@ -362,7 +376,7 @@ def client_outcomes(data: pd.DataFrame, *, settings: OutcomeSettings | None = No
     ce = own["ce"].to_numpy()
     res = pd.DataFrame({
         client: p["client"][ce], episode: p["episode"][ce], clinician: p["clinician"][ce],
-        "episode_status": p["status"][ce], age_group: p["age"][ce],
+        status: p["status"][ce], age_group: p["age"][ce],
         measure: own["measure"], "cutoff": own["cutoff"], "rci": own["rci"],
         "n_sessions": own["n"], "first_date": own["d0"], "last_date": own["d1"],
         "n_days": (own["d1"] - own["d0"]).dt.days.astype("Int64"),
@@ -375,16 +389,34 @@ def client_outcomes(data: pd.DataFrame, *, settings: OutcomeSettings | None = No
     return pd.concat([res, _collateral(p["collateral"], ce)], axis=1)
 
 
-def session_outcomes(data: pd.DataFrame, *, settings: OutcomeSettings | None = None,
-                     client: str = "client_id", episode: str = "episode_id",
-                     clinician: str = "clinician_id", date: str = "session_date",
-                     session: str = "session_number", measure: str = "measure",
-                     rater: str = "rater", total: str = "total", age_group: str = "age_group",
-                     instruments: Mapping[str, Instrument] = INSTRUMENTS) -> pd.DataFrame:
+@_docstrings.fill
+def session_outcomes(
+    data: pd.DataFrame,
+    *,
+    client: str = "client_id",
+    episode: str = "episode_id",
+    clinician: str = "clinician_id",
+    session: str = "session_number",
+    date: str = "session_date",
+    measure: str = "measure",
+    rater: str = "rater",
+    total: str = "total",
+    age_group: str = "age_group",
+    settings: OutcomeSettings | None = None,
+    instruments: Mapping[str, Instrument] = INSTRUMENTS,
+) -> pd.DataFrame:
     """Every self-rated outcome administration against its episode's intake.
 
-    Parameters and thresholds (a Jacobson-Truax intake SD included) are those of
-    :func:`client_outcomes`.
+    Parameters
+    ----------
+    {data}
+        Only outcome measures with a total are used.
+    {columns}
+        ``clinician``, ``age_group`` and one of ``date`` / ``session`` may be absent.
+    settings : OutcomeSettings, optional
+        Reliable change and cutoff rules, a Jacobson-Truax intake SD included, as in
+        :func:`client_outcomes`.
+    {instruments}
 
     Returns
     -------
@@ -392,27 +424,29 @@ def session_outcomes(data: pd.DataFrame, *, settings: OutcomeSettings | None = N
         One row per self-rated outcome administration, sorted by client, episode, measure
         and session order: ``client_id``, ``episode_id``, ``clinician_id`` (of the row),
         ``session_number``, ``session_date``, ``measure``, ``age_group`` (the client's),
-        ``total``, ``intake`` (the first administration of the measure in the episode),
-        ``change_from_intake``, ``cutoff``, ``rci``, ``clinical`` (total strictly below
-        the cutoff), ``reliable_improvement`` and ``reliable_deterioration`` (the change
-        from intake, as :func:`reliable_change`; False at the intake). The last three are
-        nullable booleans: NA for a measure without a cutoff (YCORS) and, with
-        ``method="jt"``, when the intake SD cannot be estimated.
+        ``total`` (the names passed in), ``ors_intake`` (the first administration of the
+        measure in the episode), ``ors_change`` (total - intake), ``cutoff``, ``rci``,
+        ``clinical`` (total strictly below the cutoff), ``reliable_improvement`` and
+        ``reliable_deterioration`` (the change from intake, as :func:`reliable_change`;
+        False at the intake). The last three are nullable booleans: NA for a measure
+        without a cutoff (YCORS) and, with ``method="jt"``, when the intake SD cannot be
+        estimated.
 
     Examples
     --------
-    >>> from srs_analytics import simulate
-    >>> s = session_outcomes(simulate(30, seed=1))
-    >>> s[["session_number", "total", "change_from_intake", "reliable_deterioration"]].head(3)
-       session_number  total  change_from_intake  reliable_deterioration
-    0               1  18.74                0.00                   False
-    1               2  21.86                3.12                   False
-    2               3  20.06                1.32                   False
+    >>> from srs_analytics import load_sample
+    >>> s = session_outcomes(load_sample())
+    >>> s[["client_id", "session_number", "total", "ors_change", "reliable_deterioration"]].head(3)
+      client_id  session_number  total  ors_change  reliable_deterioration
+    0    C00001               1   15.1         0.0                   False
+    1    C00001               2   12.9        -2.2                   False
+    2    C00002               1   15.9         0.0                   False
     """
     s = settings or OutcomeSettings()
-    p, own = _episodes(data, s, instruments, client=client, episode=episode,
-                       clinician=clinician, date=date, session=session, measure=measure,
-                       rater=rater, total=total, age_group=age_group)
+    cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
+                      date=date, measure=measure, rater=rater, total=total,
+                      age_group=age_group, status="episode_status")
+    p, own = _episodes(data, s, instruments, cols)
     o = own.iloc[np.repeat(np.arange(len(own)), own["n"].to_numpy())].reset_index(drop=True)
     r = p["rows"].iloc[_expand(own["start"].to_numpy(), own["n"].to_numpy())]
     tot = r["_total"].to_numpy()
@@ -423,8 +457,8 @@ def session_outcomes(data: pd.DataFrame, *, settings: OutcomeSettings | None = N
     return pd.DataFrame({
         client: p["client"][ce], episode: p["episode"][ce], clinician: r["_clin"].array,
         session: r["_session"].array, date: r["_date"].to_numpy(), measure: o["measure"],
-        age_group: p["age"][ce], total: tot, "intake": o["intake"],
-        "change_from_intake": np.round(tot - o["intake"].to_numpy(), 9),
+        age_group: p["age"][ce], total: tot, "ors_intake": o["intake"],
+        "ors_change": np.round(tot - o["intake"].to_numpy(), 9),
         "cutoff": o["cutoff"], "rci": o["rci"],
         "clinical": _nullable(sign * tot < sign * o["cutoff"].to_numpy(), o["cutoff"].isna()),
         "reliable_improvement": _nullable(rc == 0, rc < 0),
@@ -513,61 +547,50 @@ def _prepare(data, cols, instruments):
     """Outcome administrations grouped by client-episode (``ce``), rater and measure.
 
     Returns a dict: ``client``, ``episode``, ``clinician``, ``status``, ``age`` (arrays by
-    ``ce``); ``rows`` (outcome administrations sorted by ce, rater, measure, session number
-    then date); ``groups`` (one row per ce, rater and measure: ``n``, ``start`` in
-    ``rows``, ``intake``, ``last``, ``d0``, ``d1``, ``t0`` (session-order rank of the
-    first), ``self``, ``pref`` (the age group's measure), ``cutoff_group``,
-    ``default_cutoff``).
+    ``ce``, the client-episodes in sorted order); ``rows`` (outcome administrations sorted
+    by ce, rater, measure, then session order: session number, then date); ``groups`` (one
+    row per ce, rater and measure: ``n``, ``start`` in ``rows``, ``intake``, ``last``,
+    ``d0``, ``d1``, ``t0`` (session-order rank of the first), ``self``, ``pref`` (the age
+    group's measure), ``cutoff_group``, ``default_cutoff``).
     """
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
-    for key in ("client", "episode", "measure", "rater", "total"):
-        if cols[key] not in data.columns:
-            raise ValueError(f"column {cols[key]!r} ({key}=) not found in data")
+    require_columns(data, cols, ("client", "episode", "measure", "rater", "total"))
     if cols["date"] not in data.columns and cols["session"] not in data.columns:
-        raise ValueError(f"data needs a session date ({cols['date']!r}) or number "
-                         f"({cols['session']!r}) column to order administrations")
-
-    def column(key, default=pd.NA):
-        name = cols.get(key, key)
-        return data[name] if name in data.columns else pd.Series(default, index=data.index)
-
-    cc, cu = pd.factorize(data[cols["client"]], sort=True)
-    ec, eu = pd.factorize(data[cols["episode"]], sort=True)
-    if (cc < 0).any() or (ec < 0).any():
-        raise ValueError(f"columns {cols['client']!r} and {cols['episode']!r} must not have "
-                         "missing values")
-    width = max(len(eu), 1)
-    keys, ce = np.unique(cc.astype(np.int64) * width + ec, return_inverse=True)
-    snum = pd.to_numeric(column("session", np.nan), errors="coerce")
-    snum = snum.to_numpy(dtype=float, na_value=np.inf)
-    dates = pd.to_datetime(column("date", pd.NaT), errors="coerce").astype("datetime64[ns]")
-    dnum = np.where(dates.isna(), np.iinfo(np.int64).max, dates.to_numpy().view(np.int64))
-    order = np.lexsort((dnum, snum, ce))
-    rank = np.empty(len(data), dtype=np.int64)
-    rank[order] = np.arange(len(data))
+        raise ValueError(f"data lacks the column(s) session={cols['session']!r} and "
+                         f"date={cols['date']!r}: one of them is needed to order the "
+                         f"administrations; got {list(data.columns)}")
+    for key in ("client", "episode"):
+        if data[cols[key]].isna().any():
+            raise ValueError(f"{key}={cols[key]!r} has missing values")
+    df = data[[c for c in dict.fromkeys(cols.values()) if c in data.columns]]
+    df = df.assign(**{cols[k]: np.nan for k in ("clinician", "age_group", "status", "session")
+                      if cols[k] not in df.columns})
+    if cols["date"] not in df.columns:
+        df[cols["date"]] = pd.NaT
+    df[cols["session"]] = pd.to_numeric(df[cols["session"]], errors="coerce")
+    df[cols["date"]] = pd.to_datetime(df[cols["date"]], errors="coerce")
+    df, ce, starts, _ = sort_into_groups(df, cols, ("client", "episode"))
 
     def per_episode(key, how):  # the first or last known value of a column, by ce
-        s = column(key).iloc[order].reset_index(drop=True)
-        return getattr(s.groupby(ce[order]), how)().reindex(range(len(keys))).array
+        return getattr(df[cols[key]].groupby(ce), how)().reindex(range(len(starts))).array
 
-    p = {"client": cu.take(keys // width).array, "episode": eu.take(keys % width).array,
+    p = {"client": df[cols["client"]].array[starts], "episode": df[cols["episode"]].array[starts],
          "clinician": per_episode("clinician", "last"), "age": per_episode("age_group", "first"),
-         "status": per_episode("episode_status", "last")}
+         "status": per_episode("status", "last")}
 
     family = [k for k, inst in instruments.items() if inst.family == OUTCOME]
-    total = pd.to_numeric(data[cols["total"]], errors="coerce").to_numpy(dtype=float)
-    sub = np.flatnonzero(data[cols["measure"]].isin(family).to_numpy() & ~np.isnan(total))
-    mc, mu = pd.factorize(data[cols["measure"]].iloc[sub], sort=True)
-    rcode, ru = pd.factorize(data[cols["rater"]].iloc[sub], sort=True)
+    total = pd.to_numeric(df[cols["total"]], errors="coerce").to_numpy(dtype=float)
+    sub = np.flatnonzero(df[cols["measure"]].isin(family).to_numpy() & ~np.isnan(total))
+    mc, mu = pd.factorize(df[cols["measure"]].iloc[sub], sort=True)
+    rcode, ru = pd.factorize(df[cols["rater"]].iloc[sub], sort=True)
     if (rcode < 0).any():
-        raise ValueError(f"column {cols['rater']!r} has missing values in outcome rows")
-    perm = np.lexsort((rank[sub], mc, rcode, ce[sub]))
+        raise ValueError(f"rater={cols['rater']!r} has missing values in outcome rows")
+    perm = np.lexsort((sub, mc, rcode, ce[sub]))  # rows keep their session order
     sub, mc, rcode, cs = sub[perm], mc[perm], rcode[perm], ce[sub][perm]
+    dates = df[cols["date"]].to_numpy(dtype="datetime64[ns]")
     p["rows"] = pd.DataFrame({
-        "_total": total[sub], "_date": dates.to_numpy()[sub],
-        "_session": pd.array(column("session").iloc[sub].to_numpy(), dtype="Int64"),
-        "_clin": column("clinician").iloc[sub].to_numpy(dtype=object)})
+        "_total": total[sub], "_date": dates[sub],
+        "_session": pd.array(df[cols["session"]].to_numpy()[sub], dtype="Int64"),
+        "_clin": df[cols["clinician"]].iloc[sub].to_numpy(dtype=object)})
     new = np.ones(len(sub), dtype=bool)
     new[1:] = (np.diff(cs) != 0) | (np.diff(rcode) != 0) | (np.diff(mc) != 0)
     start = np.flatnonzero(new)
@@ -576,8 +599,7 @@ def _prepare(data, cols, instruments):
         "ce": cs[start], "rater": ru.take(rcode[start]).array,
         "measure": mu.take(mc[start]).array, "n": end - start + 1, "start": start,
         "intake": total[sub[start]], "last": total[sub[end]],
-        "d0": dates.to_numpy()[sub[start]], "d1": dates.to_numpy()[sub[end]],
-        "t0": rank[sub[start]]})
+        "d0": dates[sub[start]], "d1": dates[sub[end]], "t0": sub[start]})
     g["self"] = (g["rater"] == "self").to_numpy()
     age = pd.Series(p["age"][g["ce"].to_numpy()], dtype=object)
     g["pref"] = age.map(_MEASURE_FOR_AGE).to_numpy() == g["measure"].to_numpy()
@@ -586,24 +608,20 @@ def _prepare(data, cols, instruments):
 
 
 def _cutoff_groups(measure, age, instruments):
-    """The age group whose default cutoff applies and that cutoff; None without a cutoff.
-
-    The age group's own cutoff when the measure has one, else the measure's first (adult
-    for an ORS of unknown age), as :meth:`Instrument.cutoff` does.
-    """
+    """The age group whose default cutoff applies (:meth:`Instrument.cutoff_group`) and that
+    cutoff; None and NaN for a measure without a cutoff."""
     keys = pd.DataFrame({"measure": measure.to_numpy(), "age": age.fillna("").to_numpy()})
     combos = keys.drop_duplicates().reset_index(drop=True)
-    groups, cutoffs = [], []
-    for m, a in combos.itertuples(index=False):  # a few combinations, not one per client
-        cut = instruments[m].cutoffs
-        groups.append((a if a in cut else next(iter(cut))) if cut else None)
-        cutoffs.append(cut[groups[-1]] if cut else np.nan)
+    # a few measure x age combinations, not one per client
+    groups = [instruments[m].cutoff_group(a) for m, a in combos.itertuples(index=False)]
     combos["cutoff_group"] = pd.Series(groups, dtype=object)
-    combos["default_cutoff"] = pd.Series(cutoffs, dtype=float)
+    combos["default_cutoff"] = pd.Series(
+        [instruments[m].cutoffs[g] if g else np.nan
+         for m, g in zip(combos["measure"], groups)], dtype=float)
     return keys.merge(combos, on=["measure", "age"], how="left")[list(combos.columns[2:])]
 
 
-def _episodes(data, s, instruments, **cols):
+def _episodes(data, s, instruments, cols):
     """The prepared table, and the self-rated groups with their cutoff and change rule."""
     p = _prepare(data, cols, instruments)
     own = p["groups"][p["groups"]["self"]].reset_index(drop=True)

@@ -2,10 +2,14 @@
 
 This is the only input the analyses accept. :func:`srs_analytics.load` produces it from
 any supported export and validates it against :data:`CANONICAL_SCHEMA` once, at the
-boundary. The columns are described in ``../shared/DOMAIN.md`` section 2.
+boundary. The columns and the rules at the boundary are described in
+``docs/measures-and-rules.md`` ("The canonical table and the boundary rules").
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import pandas as pd
 import pandera.pandas as pa
@@ -15,10 +19,11 @@ from .instruments import AGE_GROUPS, INSTRUMENTS
 __all__ = ["CANONICAL_COLUMNS", "CANONICAL_SCHEMA", "COLUMN_DOCS", "ITEM_COLUMNS",
            "SENSITIVE_COLUMNS", "empty_canonical"]
 
-ITEM_COLUMNS = ["item_1", "item_2", "item_3", "item_4"]
+#: The four item columns, in the order of each measure's items.
+ITEM_COLUMNS = ("item_1", "item_2", "item_3", "item_4")
 
 #: One line per canonical column: what it holds. Shown in the README and ``--help``.
-COLUMN_DOCS: dict[str, str] = {
+COLUMN_DOCS: Mapping[str, str] = MappingProxyType({
     "client_id": "The person the rating is about (text).",
     "episode_id": "One episode of care; a couple or family shares one. Defaults to client_id.",
     "clinician_id": "Who saw the client; missing when unknown.",
@@ -46,10 +51,12 @@ COLUMN_DOCS: dict[str, str] = {
     "members; '<DataFrame n>' for an in-memory table).",
     "source_row": "The row a person sees when opening that file: header line = 1 in a text "
     "file, the spreadsheet's own row number in a workbook, 1-based position otherwise.",
-}
+})
 
-CANONICAL_COLUMNS = list(COLUMN_DOCS)
-SENSITIVE_COLUMNS = ["comment"]
+#: The canonical columns, in order.
+CANONICAL_COLUMNS = tuple(COLUMN_DOCS)
+#: Columns that may identify a client: free text.
+SENSITIVE_COLUMNS = ("comment",)
 
 _STRING = ["client_id", "episode_id", "clinician_id", "site", "measure", "rater",
            "age_group", "group_id", "format", "setting", "episode_status", "comment",

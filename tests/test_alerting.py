@@ -187,7 +187,7 @@ def test_false_reassurance_when_off_track_despite_reliable_improvement():
     history = uniform_history(offset=6.0)  # others improve 6 to 16 points by session 2
     model = fit_expected(history)
     data = table(rows(srs=[39, 40, 39.5], ors=[20, 25]))  # +5: reliable, yet below p25 28.5
-    out = alerts(data, expected=model).query("rule == 'false_reassurance'")
+    out = alerts(data, model=model).query("rule == 'false_reassurance'")
     assert out["session_number"].tolist() == [3]
     assert out["message"].iloc[0].endswith("while the ORS (25 at session 2) is off track.")
 
@@ -221,11 +221,11 @@ def test_off_track_with_a_hand_fitted_model():
     model = fit_expected(uniform_history())  # p25 of session 2 for intake 20: 22.5
     below = table(rows("A", ors=[20, 22.4]))
     at = table(rows("B", ors=[20, 22.5]))
-    out = alerts(below, expected=model).query("rule == 'off_track'")
+    out = alerts(below, model=model).query("rule == 'off_track'")
     assert (out["value"].iloc[0], out["threshold"].iloc[0]) == (22.4, 22.5)
     assert "ORS 22.4 is below 22.5, the 25th percentile expected at this session for an " \
         "intake of 20: off track." in out["message"].iloc[0]
-    assert sessions(at, "off_track", expected=model) == []
+    assert sessions(at, "off_track", model=model) == []
 
 
 def test_off_track_fallback_without_enough_data():
@@ -241,10 +241,10 @@ def test_off_track_reads_the_childs_own_measure():
     ors_model = fit_expected(uniform_history())
     child = table(rows("K", ors=[20, 21], age_group="child"))
     # an ORS history says nothing about the CORS: the fallback waits for session 4
-    assert sessions(child, "off_track", expected=ors_model) == []
+    assert sessions(child, "off_track", model=ors_model) == []
     both = fit_expected(pd.concat([uniform_history(), uniform_history(
         measure="CORS", age="child")]))
-    assert sessions(child, "off_track", expected=both) == [2]
+    assert sessions(child, "off_track", model=both) == [2]
 
 
 def test_no_early_change_boundary():
@@ -371,7 +371,7 @@ def test_expected_is_fitted_on_the_data_when_not_given():
     now = table(rows("A", ors=[20, 22.4]))
     both = pd.concat([history, now], ignore_index=True)
     own = alerts(both).query("rule == 'off_track' and client_id == 'A'")
-    given = alerts(now, expected=fit_expected(history)).query("rule == 'off_track'")
+    given = alerts(now, model=fit_expected(history)).query("rule == 'off_track'")
     assert len(own) == len(given) == 1
 
 
@@ -399,7 +399,7 @@ def test_a_given_model_keeps_its_own_fallback_settings():
     late = fit_expected(table(rows("H", ors=[20, 21])), settings=ExpectedSettings(
         fallback_session=5))  # too little data: the fallback from session 5
     data = table(rows("A", ors=[20, 20, 21, 22, 22]))
-    assert sessions(data, "off_track", expected=late) == [5]
+    assert sessions(data, "off_track", model=late) == [5]
     assert sessions(data, "off_track") == [4, 5]
 
 

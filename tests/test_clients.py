@@ -7,14 +7,14 @@ import pandas as pd
 from srs_analytics import simulate
 from srs_analytics.alliance import client_alliance
 from srs_analytics.cli import main
-from srs_analytics.clients import CLIENT_COLUMNS, client_table
+from srs_analytics.clients import CLIENT_COLUMNS, ClientSettings, client_table
 from srs_analytics.outcomes import OutcomeSettings, client_outcomes
 
 
 def test_one_row_per_client_episode_with_the_interface_columns():
     data = simulate(120, seed=5)
     table = client_table(data)
-    assert list(table.columns[: len(CLIENT_COLUMNS)]) == CLIENT_COLUMNS
+    assert tuple(table.columns[: len(CLIENT_COLUMNS)]) == CLIENT_COLUMNS
     assert not table[["client_id", "episode_id"]].duplicated().any()
     pairs = data[data["rater"].eq("self")][["client_id", "episode_id"]].drop_duplicates()
     assert len(table) == len(pairs)
@@ -33,7 +33,7 @@ def test_the_join_adds_nothing_of_its_own():
 
 def test_settings_reach_the_outcomes():
     data = simulate(80, seed=6)
-    strict = client_table(data, outcome=OutcomeSettings(rci=10.0))
+    strict = client_table(data, settings=ClientSettings(outcome=OutcomeSettings(rci=10.0)))
     default = client_table(data)
     assert (strict["reliable_change"] == "improvement").sum() < (
         default["reliable_change"] == "improvement").sum()

@@ -46,7 +46,7 @@ def uniform_history(intake=20.0, sessions=(2,), n=101, step=0.1, offset=0.0, key
 def status_of(model, intake, totals, **kwargs):
     """Statuses of one new client (intake then totals at sessions 2, 3, ...)."""
     new = ors({"new": [intake, *totals]}, prefix="N")
-    return expected_status(new, model, **kwargs)
+    return expected_status(new, model=model, **kwargs)
 
 
 # --------------------------------------------------------------------------- the fit
@@ -86,11 +86,11 @@ def test_intake_row_and_columns():
     out = status_of(model, 20.0, [25.0])
     assert list(out.columns) == [
         "client_id", "episode_id", "clinician_id", "session_number", "session_date",
-        "measure", "rater", "intake", "total", "change", "p25", "p50", "p75", "n_fit",
+        "measure", "rater", "total", "ors_intake", "ors_change", "p25", "p50", "p75", "n_fit",
         "etr_status", "basis"]
     first = out.iloc[0]
     assert first["etr_status"] == "intake" and np.isnan(first["p50"])
-    assert out["change"].tolist() == [0.0, 5.0] and set(out["etr_status"]) <= set(STATUSES)
+    assert out["ors_change"].tolist() == [0.0, 5.0] and set(out["etr_status"]) <= set(STATUSES)
 
 
 def test_percentiles_blend_between_band_middles():
@@ -133,7 +133,7 @@ def test_fit_on_one_table_apply_to_another():
     month = pd.concat([ors({"a": [20.0, 22.0]}, prefix="N"), ors({"b": [21.0, 30.0]}, prefix="N"),
                        ors({"c": [5.0, 6.0, 7.0, 9.9]}, prefix="N"),
                        ors({"d": [5.0, 6.0, 7.0, 10.0]}, prefix="N")])
-    out = expected_status(month, model).set_index(["client_id", "session_number"])
+    out = expected_status(month, model=model).set_index(["client_id", "session_number"])
     assert out.loc[("Na", 2), "etr_status"] == "off_track"
     assert out.loc[("Nb", 2), "etr_status"] == "on_track"
     assert out.loc[("Nb", 2), "p50"] == pytest.approx(26.0)
@@ -177,7 +177,7 @@ def test_what_the_fit_counts():
     assert summary.loc[("ORS", "self"), "cells"] == 8 * 11
     assert "101 client episodes (202 administrations)" in str(model)
     assert "<table" in model._repr_html_() and "101 client episodes" in model._repr_html_()
-    out = expected_status(history, model)
+    out = expected_status(history, model=model)
     assert set(out["rater"]) == {"self"} and set(out["measure"]) == {"ORS"}
     assert out.loc[out["client_id"] == "Csingle", "etr_status"].tolist() == ["intake"]
 
@@ -201,7 +201,7 @@ def test_measures_and_age_groups_are_fitted_separately():
     model = fit_expected(aged, settings=by_age)
     assert list(model.table.columns[:3]) == ["measure", "rater", "age_group"]
     teen = ors({"t": [20.0, 25.0]}, prefix="N").assign(age_group="adolescent")
-    assert expected_status(teen, model)["p50"].iloc[1] == pytest.approx(27.0)
+    assert expected_status(teen, model=model)["p50"].iloc[1] == pytest.approx(27.0)
     with pytest.raises(ValueError, match="age_group"):
         fit_expected(uniform_history().drop(columns="age_group"), settings=by_age)
 
@@ -209,7 +209,7 @@ def test_measures_and_age_groups_are_fitted_separately():
 def test_status_fits_on_its_own_data_when_no_model_is_given():
     history = uniform_history()
     own = expected_status(history)
-    assert own.equals(expected_status(history, fit_expected(history)))
+    assert own.equals(expected_status(history, model=fit_expected(history)))
     assert (own["etr_status"] != "insufficient_data").all()
 
 
@@ -228,7 +228,7 @@ def test_empty_tables():
     empty = ors({})
     model = fit_expected(empty)
     assert not model.sufficient and model.n_episodes == 0
-    assert expected_status(empty, model).empty
+    assert expected_status(empty, model=model).empty
     assert isinstance(model, ExpectedResponse) and model.summary.empty
 
 
@@ -238,10 +238,10 @@ def test_simulated_caseload_shares_are_plausible():
     history, month = simulate(3000, seed=1), simulate(1500, seed=2)
     model = fit_expected(history)
     assert model.sufficient and model.n_episodes > 2000
-    own = expected_status(history, model)
+    own = expected_status(history, model=model)
     fitted = own[own["basis"] == "fitted"]["etr_status"].value_counts(normalize=True)
     assert fitted["off_track"] == pytest.approx(0.25, abs=0.02)
     assert fitted["on_track"] == pytest.approx(0.50, abs=0.02)
-    other = expected_status(month, model)
+    other = expected_status(month, model=model)
     later = other[other["etr_status"] != "intake"]["etr_status"].value_counts(normalize=True)
     assert 0.20 <= later["off_track"] <= 0.35

@@ -58,7 +58,7 @@ def test_instruments_are_read_only_data_that_can_be_overridden(write):
 
 
 def test_every_canonical_column_is_documented_in_the_schema():
-    assert CANONICAL_COLUMNS == list(COLUMN_DOCS)
+    assert CANONICAL_COLUMNS == tuple(COLUMN_DOCS)
     for name in CANONICAL_COLUMNS:
         assert CANONICAL_SCHEMA.columns[name].description == COLUMN_DOCS[name]
     assert CANONICAL_SCHEMA.columns["comment"].metadata == {"sensitive": True}

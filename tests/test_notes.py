@@ -119,7 +119,7 @@ def test_latest_session_and_episode_by_default():
 
 def test_missing_client_episode_or_session_raises():
     data = table(row(1, "SRS", LOW), row(2, "ORS", 20), row(1, "SRS", LOW, client="C2"))
-    with pytest.raises(ValueError, match=r"client_id 'C9' not found in column 'client_id' "
+    with pytest.raises(ValueError, match=r"client_id 'C9' is not in client='client_id' "
                                          r"\(2 clients, e.g. C1, C2\)"):
         progress_note(data, "C9")
     with pytest.raises(ValueError, match="no episode 'X'; episodes: EC1"):

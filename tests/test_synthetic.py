@@ -43,7 +43,7 @@ def _srs_sessions(data):
 def test_schema_validates(n):
     out = simulate(n, seed=n)
     CANONICAL_SCHEMA.validate(out)
-    assert list(out.columns) == CANONICAL_COLUMNS
+    assert list(out.columns) == list(CANONICAL_COLUMNS)
     assert out["client_id"].nunique() == n
 
 
@@ -74,13 +74,13 @@ def test_identifiers_and_provenance(df):
 
 
 def test_totals_equal_item_sums_and_ranges(big):
-    items = big[ITEM_COLUMNS]
+    items = big[list(ITEM_COLUMNS)]
     full = items.notna().all(axis=1)
     assert np.allclose(items[full].sum(axis=1), big.loc[full, "total"], atol=1e-9)
     assert ((items[full] >= 0) & (items[full] <= 10)).all().all()
     assert big["total"].between(0, 40).all()
     ycors = big[big["measure"] == "YCORS"]
-    assert len(ycors) > 0 and ycors[ITEM_COLUMNS].isna().all().all()
+    assert len(ycors) > 0 and ycors[list(ITEM_COLUMNS)].isna().all().all()
     assert set(ycors["total"]) <= {1.0, 2.0, 3.0, 4.0}
     assert (big["measure"] == "YCORS").eq(~full).all()
 
@@ -88,7 +88,7 @@ def test_totals_equal_item_sums_and_ranges(big):
 @pytest.mark.parametrize("fmt, step", [("paper", 10), ("digital", 100), ("verbal", 1)])
 def test_item_resolution_follows_format(big, fmt, step):
     rows = (big["format"] == fmt) & (big["measure"] != "YCORS")
-    values = big.loc[rows, ITEM_COLUMNS].to_numpy().ravel() * step
+    values = big.loc[rows, list(ITEM_COLUMNS)].to_numpy().ravel() * step
     assert np.allclose(values, np.round(values))
     if step > 1:  # and the finer steps are used
         assert not np.allclose(values / 10, np.round(values / 10))
@@ -260,7 +260,7 @@ def test_age_groups_and_their_measures(df):
 def test_all_tens_clients(df):
     srs = _srs_sessions(df)
     by = srs.groupby("client_id")
-    all_tens = (by[ITEM_COLUMNS].min().min(axis=1) == 10) & (by.size() >= 3)
+    all_tens = (by[list(ITEM_COLUMNS)].min().min(axis=1) == 10) & (by.size() >= 3)
     assert all_tens.sum() >= 3
 
 
@@ -279,7 +279,7 @@ def test_ascending_alliances(df):
 
 def test_recurring_low_item(df):
     srs = _srs_sessions(df)
-    low = (srs[ITEM_COLUMNS] < 9).groupby(srs["client_id"]).sum()
+    low = (srs[list(ITEM_COLUMNS)] < 9).groupby(srs["client_id"]).sum()
     typical = srs.groupby("client_id").size() >= 4
     # the same item low in at least 3 sessions, while the others mostly are not
     focal = (low.max(axis=1) >= 3) & (low.min(axis=1) <= 1) & typical

@@ -1,23 +1,30 @@
-"""Rebuild the SYNTHETIC sample data in this folder: ``make sample`` or ``python build.py``.
+"""Rebuild the SYNTHETIC sample data: ``make sample`` or ``python build.py [--resimulate]``.
 
-Everything here is synthetic: :func:`srs_analytics.synthetic.simulate` invents 300 clients
-with ``seed=2026``, the writers of :mod:`srs_analytics.io.writers` lay them out as real systems
-export them, and ``messy_export.csv`` is typed in below. There is no real client data.
-Running this again gives the same files, byte for byte (archive timestamps are pinned).
+Everything here is synthetic. The sample caseload ships inside the package
+(``srs_analytics/datasets/caseload.csv``, made once by
+:func:`srs_analytics.synthetic.simulate` with 300 clients and ``seed=2026``); this script lays
+it out as real systems export it, with the writers of :mod:`srs_analytics.io.writers`, in
+this folder. ``messy_export.csv`` is typed in below and written both into the package and
+here. ``--resimulate`` makes the packaged caseload anew from the simulator first (do it on
+purpose: every example in the documentation is written against it). There is no real client
+data. Running this again gives the same files, byte for byte (archive timestamps are pinned).
 ``README.md`` describes each file and what is wrong with ``messy_export.csv``.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
-import sys
+import shutil
 import zipfile
 from pathlib import Path
 
+from srs_analytics.datasets import load_sample, sample_path
 from srs_analytics.io import writers as ex
 from srs_analytics.synthetic import simulate
 
 HERE = Path(__file__).resolve().parent
+PACKAGED = sample_path().parent
 N_CLIENTS = 300
 SEED = 2026
 NOTE = ("SYNTHETIC data made by srs_analytics.simulate(300, seed=2026) for testing; "
@@ -96,12 +103,18 @@ def _pin_archive(path: Path) -> None:
             zf.writestr(pinned, data)
 
 
-def build(folder: Path = HERE) -> list[Path]:
-    """Write every sample file into ``folder``; return the paths written."""
+def build(folder: Path = HERE, *, resimulate: bool = False) -> list[Path]:
+    """Write every sample file into ``folder`` from the packaged caseload; return the paths.
+
+    With ``resimulate``, the packaged caseload is first made anew by the simulator.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    data = simulate(N_CLIENTS, seed=SEED)
+    if resimulate:
+        ex.write_canonical(simulate(N_CLIENTS, seed=SEED), PACKAGED / "caseload.csv")
+    write_messy(PACKAGED / "messy_export.csv")
+    data = load_sample()
     paths = [
-        ex.write_canonical(data, folder / "caseload.csv"),
+        Path(shutil.copyfile(PACKAGED / "caseload.csv", folder / "caseload.csv")),
         ex.write_canonical(data, folder / "caseload.parquet", note=NOTE),
         ex.write_canonical(data, folder / "caseload.xlsx", note=NOTE),
         ex.write_openfit(data, folder / "openfit.csv", skip_style="YN", score_layout="items",
@@ -117,7 +130,7 @@ def build(folder: Path = HERE) -> list[Path]:
         ex.write_redcap(data, folder / "redcap.csv"),
         folder / "redcap_mapping.json",
         ex.write_wide(data, folder / "wide_european.csv", european=True),
-        write_messy(folder / "messy_export.csv"),
+        Path(shutil.copyfile(PACKAGED / "messy_export.csv", folder / "messy_export.csv")),
     ]
     for p in paths:
         if p.suffix in (".zip", ".xlsx", ".ods"):
@@ -126,9 +139,13 @@ def build(folder: Path = HERE) -> list[Path]:
 
 
 def main() -> None:
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
-    for p in build(folder):
-        print(f"{p.stat().st_size:>9,d}  {p.name}")
+    p = argparse.ArgumentParser(description="Rebuild the synthetic sample data.")
+    p.add_argument("folder", nargs="?", type=Path, default=HERE)
+    p.add_argument("--resimulate", action="store_true",
+                   help="make the packaged caseload anew with the simulator first")
+    args = p.parse_args()
+    for path in build(args.folder, resimulate=args.resimulate):
+        print(f"{path.stat().st_size:>9,d}  {path.name}")
 
 
 if __name__ == "__main__":

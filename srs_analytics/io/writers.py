@@ -71,7 +71,7 @@ def _canonical(data: pd.DataFrame) -> pd.DataFrame:
     df = coerce_canonical(data)
     df["episode_id"] = df["episode_id"].fillna(df["client_id"])
     df["rater"] = df["rater"].fillna("self")
-    items = df[ITEM_COLUMNS]
+    items = df[list(ITEM_COLUMNS)]
     df["total"] = df["total"].fillna(items.sum(axis=1).where(items.notna().all(axis=1)))
     if df["session_number"].isna().any():  # the loader's rule: dense date rank in the episode
         rank = df.groupby("episode_id")["session_date"].rank(method="dense")
@@ -80,7 +80,7 @@ def _canonical(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def _complete(df: pd.DataFrame) -> pd.Series:
-    return df[ITEM_COLUMNS].notna().all(axis=1)
+    return df[list(ITEM_COLUMNS)].notna().all(axis=1)
 
 
 def _session_wide(df: pd.DataFrame, outcome, alliance) -> pd.DataFrame:

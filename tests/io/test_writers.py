@@ -83,7 +83,7 @@ def test_canonical_round_trip(caseload, tmp_path, suffix):
         back = pd.read_excel(path)
     else:
         back = _read_csv(path, sep="\t" if suffix == ".tsv" else ",")
-    assert list(back.columns) == CANONICAL_COLUMNS
+    assert list(back.columns) == list(CANONICAL_COLUMNS)
     assert len(back) == len(caseload)
     assert back["total"].sum() == pytest.approx(caseload["total"].sum())
     assert set(back["client_id"]) == set(caseload["client_id"])
