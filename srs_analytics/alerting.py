@@ -18,11 +18,11 @@ Who needs attention now: the critical alerts of each client's latest session.
 >>> out[["client_id", "session_number", "rule", "value", "threshold"]].head(3)
   client_id  session_number               rule  value  threshold
 0    C00225               3  ors_deterioration  -8.28       -5.0
-1    C00271               9         sharp_drop  -6.30       -5.0
-2    C00088              12  ors_deterioration  -5.20       -5.0
+1    C00280               3         sharp_drop  -6.00       -5.0
+2    C00089               2         sharp_drop  -6.20       -5.0
 >>> print(out["message"].iloc[1])
-Session 9, 26 Dec 2025: SRS fell 6.3 points since the previous rating (39.2 to 32.9), a sharp
-drop (5 or more). Lowest item: relationship (8/10).
+Session 3, 18 Nov 2025: SRS fell 6 points since the previous rating (39 to 33), a sharp drop
+(5 or more). Lowest items: relationship, goals and topics, overall (8/10).
 >>> print(out["suggestion"].iloc[1])
 Reflect and thank the client for the honest feedback; ask for one concrete example of what
 was different this session, and agree on two small changes.
