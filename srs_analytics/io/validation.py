@@ -1,9 +1,9 @@
 """The boundary rules: parse cells, check every administration, give each rejection a reason.
 
-The rules are those of ``../shared/DOMAIN.md`` section 2: a partial set of items is not
-prorated; 0 is a real score; a reported total that disagrees with its items beyond rounding
-is an error; a value outside its range is an error. Every check is vectorised over the
-whole table.
+The rules are those of ``docs/measures-and-rules.md`` (section "The canonical table and the
+boundary rules"): a partial set of items is not prorated; 0 is a real score; a reported
+total that disagrees with its items beyond rounding is an error; a value outside its range
+is an error. Every check is vectorised over the whole table.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ..schema import ITEM_COLUMNS
 from .readers import LoadError
 
 #: Where each administration read ends up (the ``status`` of the loader's ledger).
-FATES = ["loaded", "rejected", "skipped", "duplicate", "conflict"]
+FATES = ("loaded", "rejected", "skipped", "duplicate", "conflict")
 
 #: Reason codes of rejected rows, in the order they are checked, with what they mean.
 REASONS: dict[str, str] = {
