@@ -1,16 +1,17 @@
 """The boundary rules: parse cells, check every administration, give each rejection a reason.
 
-The rules are those of ``../shared/DOMAIN.md`` section 2: a partial set of items is not
-prorated; 0 is a real score; a reported total that disagrees with its items beyond rounding
-is an error; a value outside its range is an error. Every check is vectorised over the
-whole table.
+The rules are those of ``docs/measures-and-rules.md`` (section "The canonical table and the
+boundary rules"): a partial set of items is not prorated; 0 is a real score; a reported
+total that disagrees with its items beyond rounding is an error; a value outside its range
+is an error. Every check is vectorised over the whole table.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -20,22 +21,7 @@ from ..schema import ITEM_COLUMNS
 from .readers import LoadError
 
 #: Where each administration read ends up (the ``status`` of the loader's ledger).
-FATES = ["loaded", "rejected", "skipped", "duplicate", "conflict"]
-
-#: Reason codes of rejected rows, in the order they are checked, with what they mean.
-REASONS: dict[str, str] = {
-    "missing_client_id": "no client identifier",
-    "unknown_measure": "the measure is not one of ORS, CORS, YCORS, SRS, CSRS, GSRS, CGSRS",
-    "no_scores": "neither items nor a total, and not marked as skipped",
-    "non_numeric_score": "a score cell holds something that is not a number",
-    "out_of_range": "an item or total outside the measure's range",
-    "partial_items": "some but not all four items (partial sets are never prorated)",
-    "total_mismatch": "the reported total disagrees with the sum of the items beyond rounding",
-    "invalid_date": "a session date that cannot be read as a date",
-    "invalid_session_number": "a session number that is not a whole number of 1 or more",
-    "missing_session": "neither a session date nor a session number",
-    "invalid_skip_flag": "a skip flag that is neither yes/no nor 1/0",
-}
+FATES = ("loaded", "rejected", "skipped", "duplicate", "conflict")
 
 _MEASURE_NAMES = {
     "ors": "ORS", "outcomeratingscale": "ORS", "cors": "CORS", "childors": "CORS",
@@ -291,7 +277,266 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(None, index=frame.index, dtype="object")
 
 
-_SHARED_REASON = ["_first", "_first_msg", "_last", "_last_msg"]
+# The boundary rules as one ordered table (CHECKS): a small check per rejection reason, plus
+# the skip step in its place. A row gets the first check that applies to it. The checks of
+# fields a raw row shares with all its administrations (``per_row``) read a _Row context and
+# run once per raw row, in check_shared; the others read a _Block context, in check_block.
+
+
+@dataclass(frozen=True)
+class _Row:
+    """The fields a raw row shares with its administrations, parsed once per raw table."""
+
+    base: pd.DataFrame  # the raw shared cells under canonical names
+    label: Callable[[str], str]  # canonical name -> how messages name the column
+    client_id: pd.Series
+    raw_date: pd.Series  # the session date as written (text; missing when blank)
+    dates: pd.Series  # parsed, NaT where blank or unreadable
+    snum: pd.Series  # session number as a number, NaN where blank or not a number
+    snum_bad: pd.Series  # written, but not a whole number of 1 or more
+
+
+@dataclass(frozen=True)
+class _Block:
+    """The score cells of one block of administrations, parsed once; arrays are per row."""
+
+    block: pd.DataFrame  # the raw score cells (and skip flag) under canonical names
+    label: Callable[[str], str]
+    measure: pd.Series  # the measure as written
+    meas: pd.Series  # the canonical measure, missing when unknown
+    names: tuple[str, ...]  # the measures known (settings.instruments)
+    skipped: np.ndarray  # flagged skipped by a valid skip flag
+    bad_skip: np.ndarray  # a skip flag that is neither yes/no nor 1/0
+    bad: dict[str, np.ndarray]  # score column -> cell is not a number
+    items: np.ndarray  # rows x 4 on the 0-10 scale, NaN = missing
+    total: np.ndarray  # the reported total (a one-rating measure's rating), NaN = none
+    scale: str  # "points" or "mm" (read as millimetres and divided by 10)
+    n_items: np.ndarray  # items present
+    lo_item: np.ndarray  # the range of the row's measure (NaN when unknown)
+    hi_item: np.ndarray
+    lo_tot: np.ndarray
+    hi_tot: np.ndarray
+    off_items: np.ndarray  # rows x 4: item outside its range
+    off_total: np.ndarray
+    item_sum: np.ndarray  # NaN unless all four items are present
+    tolerance: float
+
+    def cells(self, name: str) -> pd.Series:
+        """The raw cells of a column as stripped text (messages quote them as written)."""
+        return _text(_column(self.block, name))
+
+
+@dataclass(frozen=True)
+class Check:
+    """One step of the boundary rules (an entry of :data:`CHECKS`).
+
+    Attributes
+    ----------
+    code : str
+        The reason given to the rows it rejects (a key of :data:`REASONS`), or, for the skip
+        step, the fate ``"skipped"``.
+    meaning : str
+        What it means, in one line.
+    applies : callable
+        ``applies(context) -> bool array``: the rows it applies to, given the parsed cells.
+    message : callable or None
+        ``message(context, rows) -> str or array of str``: the messages for just ``rows``
+        (a bool array: the rows this step decides); ``None`` for the skip step.
+    per_row : bool
+        Checks a field a raw row shares with all its administrations (a wide row holds an
+        ORS and an SRS): computed once per raw row, by :func:`check_shared`.
+    fate : {"rejected", "skipped"}
+        What becomes of the rows it applies to: a reason rejects them; the skip step is a
+        fate, not a reason (the row is ``skipped`` and no later check applies to it).
+    """
+
+    code: str
+    meaning: str
+    applies: Callable[..., np.ndarray]
+    message: Callable[..., object] | None
+    per_row: bool = False
+    fate: str = "rejected"
+
+
+def _no_client_id(r: _Row) -> np.ndarray:
+    return r.client_id.isna().to_numpy(dtype=bool)
+
+
+def _no_client_id_message(r: _Row, rows: np.ndarray) -> str:
+    return f"No client identifier ({r.label('client_id')} is empty)."
+
+
+def _bad_skip_flag(b: _Block) -> np.ndarray:
+    return b.bad_skip
+
+
+def _bad_skip_flag_message(b: _Block, rows: np.ndarray) -> pd.Series:
+    return "Skip flag '" + b.cells("skip")[rows].fillna("") + "' is neither yes/no nor 1/0."
+
+
+def _flagged_skipped(b: _Block) -> np.ndarray:
+    return b.skipped
+
+
+def _unknown_measure(b: _Block) -> np.ndarray:
+    return b.meas.isna().to_numpy(dtype=bool)
+
+
+def _unknown_measure_message(b: _Block, rows: np.ndarray) -> pd.Series:
+    return ("Measure '" + _text(b.measure)[rows].fillna("(empty)") + "' is not one of "
+            + ", ".join(b.names) + ".")
+
+
+def _no_scores(b: _Block) -> np.ndarray:
+    return (b.n_items == 0) & np.isnan(b.total) & ~_not_a_number(b)
+
+
+def _no_scores_message(b: _Block, rows: np.ndarray) -> str:
+    return "The row holds no items and no total, and is not marked as skipped."
+
+
+def _not_a_number(b: _Block) -> np.ndarray:
+    return np.logical_or.reduce(list(b.bad.values()))
+
+
+def _not_a_number_message(b: _Block, rows: np.ndarray) -> pd.Series:
+    text = pd.Series("", index=b.block.index[rows], dtype="str")
+    for c, bad in b.bad.items():
+        text = text.where(~bad[rows], text + b.label(c) + " = '" + b.cells(c)[rows].fillna("")
+                          + "' ")
+    return "Not a number: " + text.str.strip() + "."
+
+
+def _out_of_range(b: _Block) -> np.ndarray:
+    return b.off_items.any(axis=1) | b.off_total
+
+
+def _out_of_range_message(b: _Block, rows: np.ndarray) -> pd.Series:
+    text = pd.Series("", index=b.block.index[rows], dtype="str")
+    checks = [(c, b.off_items[rows, i], b.items[rows, i], b.lo_item, b.hi_item)
+              for i, c in enumerate(ITEM_COLUMNS)]
+    checks.append(("total", b.off_total[rows], b.total[rows], b.lo_tot, b.hi_tot))
+    for c, off, v, lo, hi in checks:
+        text = text.where(~off, text + b.label(c) + " = " + _fmt(v) + " (range "
+                          + _fmt(lo[rows]) + "-" + _fmt(hi[rows]) + "); ")
+    note = " Items were read as millimetres (0-100) and divided by 10." if b.scale == "mm" \
+        else ""
+    return "Outside the range of " + b.meas[rows] + ": " + text.str.rstrip("; ") + "." + note
+
+
+def _partial_items(b: _Block) -> np.ndarray:
+    return (b.n_items > 0) & (b.n_items < 4)
+
+
+def _partial_items_message(b: _Block, rows: np.ndarray) -> pd.Series:
+    return ("Only " + pd.Series(b.n_items[rows]).astype(str) + " of 4 items present; partial "
+            "sets are never prorated.")
+
+
+def _total_mismatch(b: _Block) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.abs(b.item_sum - b.total) > b.tolerance + 1e-9
+
+
+def _total_mismatch_message(b: _Block, rows: np.ndarray) -> np.ndarray:
+    return ("Reported " + b.label("total") + " " + _fmt(b.total[rows])
+            + " but the items add up to " + _fmt(b.item_sum[rows]) + ".")
+
+
+def _bad_date(r: _Row) -> np.ndarray:
+    return (r.raw_date.notna() & r.dates.isna()).to_numpy(dtype=bool)
+
+
+def _bad_date_message(r: _Row, rows: np.ndarray) -> pd.Series:
+    return r.label("session_date") + " '" + r.raw_date[rows] + "' is not a readable date."
+
+
+def _bad_session_number(r: _Row) -> np.ndarray:
+    return r.snum_bad.to_numpy(dtype=bool)
+
+
+def _bad_session_number_message(r: _Row, rows: np.ndarray) -> pd.Series:
+    written = _text(_column(r.base, "session_number"))[rows].fillna("")
+    return r.label("session_number") + " '" + written + "' is not a whole number of 1 or more."
+
+
+def _no_session(r: _Row) -> np.ndarray:
+    return (r.dates.isna() & r.snum.isna()).to_numpy(dtype=bool)
+
+
+def _no_session_message(r: _Row, rows: np.ndarray) -> str:
+    return "Neither a session date nor a session number."
+
+
+#: The boundary rules in the order applied: a row gets the first that applies to it.
+CHECKS: tuple[Check, ...] = (
+    Check("missing_client_id", "no client identifier",
+          _no_client_id, _no_client_id_message, per_row=True),
+    Check("invalid_skip_flag", "a skip flag that is neither yes/no nor 1/0",
+          _bad_skip_flag, _bad_skip_flag_message),
+    # a fate, not a reason: a row flagged skipped by its own valid skip flag is skipped,
+    # and no later check applies to it
+    Check("skipped", "flagged as skipped by its own valid skip flag (a fate, not a reason)",
+          _flagged_skipped, None, fate="skipped"),
+    Check("unknown_measure",
+          "the measure is not one of ORS, CORS, YCORS, SRS, CSRS, GSRS, CGSRS",
+          _unknown_measure, _unknown_measure_message),
+    Check("no_scores", "neither items nor a total, and not marked as skipped",
+          _no_scores, _no_scores_message),
+    Check("non_numeric_score", "a score cell holds something that is not a number",
+          _not_a_number, _not_a_number_message),
+    Check("out_of_range", "an item or total outside the measure's range",
+          _out_of_range, _out_of_range_message),
+    Check("partial_items", "some but not all four items (partial sets are never prorated)",
+          _partial_items, _partial_items_message),
+    Check("total_mismatch",
+          "the reported total disagrees with the sum of the items beyond rounding",
+          _total_mismatch, _total_mismatch_message),
+    Check("invalid_date", "a session date that cannot be read as a date",
+          _bad_date, _bad_date_message, per_row=True),
+    Check("invalid_session_number", "a session number that is not a whole number of 1 or more",
+          _bad_session_number, _bad_session_number_message, per_row=True),
+    Check("missing_session", "neither a session date nor a session number",
+          _no_session, _no_session_message, per_row=True),
+)
+
+#: Reason codes of rejected rows, in the order applied (that of :data:`CHECKS`), with what
+#: they mean.
+REASONS: Mapping[str, str] = MappingProxyType(
+    {c.code: c.meaning for c in CHECKS if c.fate == "rejected"})
+
+
+def _stages(checks: tuple[Check, ...]) -> tuple[tuple[Check, ...], ...]:
+    """The checks in order, each run of consecutive row-level checks as one stage."""
+    stages: list[list[Check]] = []
+    for c in checks:
+        if c.per_row and stages and stages[-1][0].per_row:
+            stages[-1].append(c)
+        else:
+            stages.append([c])
+    return tuple(tuple(s) for s in stages)
+
+
+_STAGES = _stages(CHECKS)
+# check_shared's columns: the first reason and its message of each run of row-level checks
+_ROW_STAGES = [s for s in _STAGES if s[0].per_row]
+_SHARED_REASON = [col for n in range(len(_ROW_STAGES))
+                  for col in (f"_reason{n}", f"_message{n}")]
+
+
+def _apply(checks, context, reason: np.ndarray, message: np.ndarray, decided: np.ndarray,
+           skipped: np.ndarray | None = None) -> None:
+    """Give the rows not yet decided the first of ``checks`` that applies (in place)."""
+    for c in checks:
+        rows = c.applies(context) & ~decided
+        if not rows.any():
+            continue
+        decided |= rows
+        if c.fate == "skipped":
+            skipped |= rows
+        else:
+            reason[rows] = c.code
+            message[rows] = np.asarray(c.message(context, rows), dtype=object)
 
 
 def check_shared(base: pd.DataFrame, colnames: Mapping[str, str], settings: LoadSettings,
@@ -299,9 +544,11 @@ def check_shared(base: pd.DataFrame, colnames: Mapping[str, str], settings: Load
     """Parse the fields a raw row shares with all its administrations, once per row.
 
     Identifiers, the session (date and number), the rater and the descriptive columns.
-    Returns the parsed fields plus the row-level reasons: ``missing_client_id`` (checked
-    first) and ``invalid_date`` / ``invalid_session_number`` / ``missing_session`` (checked
-    after the scores), with their messages; and what was detected (``date_order``).
+    Returns the parsed fields plus the verdicts of the row-level checks of :data:`CHECKS`
+    (``missing_client_id``; ``invalid_date``, ``invalid_session_number`` and
+    ``missing_session``): for each run of consecutive row-level checks, the first reason
+    that applies and its message, which :func:`check_block` gives in the run's place in
+    the table. Also what was detected (``date_order``).
     """
     idx = base.index
     label = _labeller(colnames)
@@ -318,36 +565,67 @@ def check_shared(base: pd.DataFrame, colnames: Mapping[str, str], settings: Load
 
     raw = _column(base, "session_date")
     dates, date_order = parse_dates(raw, dayfirst=settings.dayfirst, where=where)
-    raw_date = _text(raw.astype("str"))
     snum, snum_bad = parse_numbers(_column(base, "session_number"))
     snum_bad = snum_bad | (snum.notna() & ((snum < 1) | (snum % 1 != 0)))
     out["session_date"] = dates
     out["session_number"] = snum.where(~snum_bad)
 
-    first = out["client_id"].isna()
-    out["_first"] = pd.Series(np.where(first, "missing_client_id", None), index=idx,
-                              dtype=object)
-    out["_first_msg"] = pd.Series(np.where(first, f"No client identifier "
-                                           f"({label('client_id')} is empty).", None),
-                                  index=idx, dtype=object)
-    last = pd.Series(None, index=idx, dtype=object)
-    last_msg = pd.Series(None, index=idx, dtype=object)
-    bad_date = raw_date.notna() & dates.isna()
-    if bad_date.any():
-        last[bad_date] = "invalid_date"
-        last_msg[bad_date] = (label("session_date") + " '" + raw_date[bad_date]
-                              + "' is not a readable date.")
-    m = snum_bad & last.isna()
-    if m.any():
-        last[m] = "invalid_session_number"
-        last_msg[m] = (label("session_number") + " '" + _text(_column(
-            base, "session_number"))[m].fillna("") + "' is not a whole number of 1 or more.")
-    m = dates.isna() & snum.isna() & last.isna()
-    if m.any():
-        last[m] = "missing_session"
-        last_msg[m] = "Neither a session date nor a session number."
-    out["_last"], out["_last_msg"] = last, last_msg
+    row = _Row(base=base, label=label, client_id=out["client_id"],
+               raw_date=_text(raw.astype("str")), dates=dates, snum=snum, snum_bad=snum_bad)
+    for n, stage in enumerate(_ROW_STAGES):
+        reason = np.full(len(idx), None, dtype=object)
+        message = np.full(len(idx), None, dtype=object)
+        _apply(stage, row, reason, message, np.zeros(len(idx), dtype=bool))
+        out[f"_reason{n}"] = pd.Series(reason, index=idx, dtype=object)
+        out[f"_message{n}"] = pd.Series(message, index=idx, dtype=object)
     return out, {"date_order": date_order}
+
+
+def _parse_block(block: pd.DataFrame, measure: pd.Series, colnames: Mapping[str, str],
+                 settings: LoadSettings) -> _Block:
+    """Parse the score cells of a block once, for the checks to read."""
+    idx = block.index
+    meas = categorize(measure, _MEASURE_NAMES)
+    if "skip" in block:
+        skipped, bad_skip = (s.to_numpy(dtype=bool) for s in parse_skip(block["skip"]))
+    else:
+        skipped = bad_skip = np.zeros(len(idx), dtype=bool)
+
+    nums, bad = {}, {}
+    for c in [*ITEM_COLUMNS, "total"]:
+        v, b = parse_numbers(_column(block, c))
+        nums[c], bad[c] = v.to_numpy(dtype="float64"), b.to_numpy(dtype=bool)
+    items = np.column_stack([nums[c] for c in ITEM_COLUMNS])  # rows x 4, NaN = missing
+    scale = detect_item_scale(items, settings.item_scale)
+    total = nums["total"]
+    if scale == "mm":
+        items, total = items / 10.0, total / 10.0
+    inst = settings.instruments
+    single = meas.isin([k for k, v in inst.items() if v.n_items == 0]).to_numpy()
+    if single.any():  # a one-rating measure (YCORS): its rating is the total
+        total = np.where(np.isnan(total) & single, items[:, 0], total)
+        items[single] = np.nan
+    present = ~np.isnan(items)
+
+    mcodes, muniq = pd.factorize(meas, use_na_sentinel=True)
+
+    def per_measure(value):
+        table = np.array([value(inst[m]) if m in inst else np.nan for m in muniq] + [np.nan],
+                         dtype="float64")
+        return table[mcodes]
+    lo_item = per_measure(lambda v: v.item_range[0])
+    hi_item = per_measure(lambda v: v.item_range[1])
+    lo_tot = per_measure(lambda v: v.total_range[0])
+    hi_tot = per_measure(lambda v: v.total_range[1])
+    with np.errstate(invalid="ignore"):
+        off_items = present & ((items < lo_item[:, None]) | (items > hi_item[:, None]))
+        off_total = ~np.isnan(total) & ((total < lo_tot) | (total > hi_tot))
+    return _Block(block=block, label=_labeller(colnames), measure=measure, meas=meas,
+                  names=tuple(inst), skipped=skipped, bad_skip=bad_skip, bad=bad,
+                  items=items, total=total, scale=scale, n_items=present.sum(axis=1),
+                  lo_item=lo_item, hi_item=hi_item, lo_tot=lo_tot, hi_tot=hi_tot,
+                  off_items=off_items, off_total=off_total, item_sum=items.sum(axis=1),
+                  tolerance=settings.total_tolerance)
 
 
 def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
@@ -382,136 +660,51 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
 
     Notes
     -----
-    Reasons are checked in the order of :data:`REASONS`; a row gets the first that applies.
+    The checks of :data:`CHECKS` are applied in order; a row gets the first that applies
+    (the row-level ones as :func:`check_shared` found them, in their place in the order).
     """
     idx = block.index
     sh = shared[_SHARED_REASON]
     sh = sh if sh.index.equals(idx) else sh.loc[idx]
-    reason = sh["_first"].to_numpy(dtype=object, copy=True)
-    message = sh["_first_msg"].to_numpy(dtype=object, copy=True)
-    decided = pd.notna(reason)
-    label = _labeller(colnames)
+    cells = _parse_block(block, measure, colnames, settings)
+    reason = np.full(len(idx), None, dtype=object)
+    message = np.full(len(idx), None, dtype=object)
+    decided = np.zeros(len(idx), dtype=bool)
+    skipped = np.zeros(len(idx), dtype=bool)
+    row_stage = 0
+    for stage in _STAGES:
+        if not stage[0].per_row:
+            _apply(stage, cells, reason, message, decided, skipped)
+            continue
+        found = sh[f"_reason{row_stage}"].to_numpy(dtype=object)
+        rows = pd.notna(found) & ~decided
+        if rows.any():
+            reason[rows] = found[rows]
+            message[rows] = sh[f"_message{row_stage}"].to_numpy(dtype=object)[rows]
+            decided |= rows
+        row_stage += 1
 
-    def reject(mask, code, text):
-        """Give rows not yet decided this reason; ``text`` builds messages for them only."""
-        if not isinstance(mask, np.ndarray):
-            mask = pd.Series(mask, index=idx).fillna(False).to_numpy(dtype=bool)
-        mask = mask & ~decided
-        if mask.any():
-            decided[mask] = True
-            reason[mask] = code
-            m = pd.Series(mask, index=idx)
-            message[mask] = np.asarray(text(m), dtype=object) if callable(text) else text
-
-    def col(name):
-        return _column(block, name)
-
-    meas = categorize(measure, _MEASURE_NAMES)
-    if "skip" in block:
-        skipped, bad_skip = parse_skip(block["skip"])
-    else:
-        skipped = bad_skip = pd.Series(False, index=idx)
-
-    nums, bad = {}, {}
-    for c in [*ITEM_COLUMNS, "total"]:
-        v, b = parse_numbers(col(c))
-        nums[c], bad[c] = v.to_numpy(dtype="float64"), b.to_numpy(dtype=bool)
-    nonnum = np.logical_or.reduce(list(bad.values()))
-    items = np.column_stack([nums[c] for c in ITEM_COLUMNS])  # rows x 4, NaN = missing
-    scale = detect_item_scale(items, settings.item_scale)
-    total = nums["total"]
-    if scale == "mm":
-        items, total = items / 10.0, total / 10.0
-    inst = settings.instruments
-    single = meas.isin([k for k, v in inst.items() if v.n_items == 0]).to_numpy()
-    if single.any():  # a one-rating measure (YCORS): its rating is the total
-        total = np.where(np.isnan(total) & single, items[:, 0], total)
-        items[single] = np.nan
-    present = ~np.isnan(items)
-    n_items = present.sum(axis=1)
-    has_score = (n_items > 0) | ~np.isnan(total) | nonnum
-
-    def series(values):
-        return pd.Series(values, index=idx)
-
-    reject(bad_skip, "invalid_skip_flag",
-           lambda m: "Skip flag '" + _text(col("skip"))[m].fillna("") + "' is neither yes/no "
-           "nor 1/0.")
-    is_skipped = skipped.to_numpy(dtype=bool) & ~decided
-    decided |= is_skipped  # skipped rows are decided: no later reason applies
-    reject(meas.isna(), "unknown_measure",
-           lambda m: "Measure '" + _text(measure)[m].fillna("(empty)") + "' is not one of "
-           + ", ".join(inst) + ".")
-    reject(~has_score, "no_scores",
-           "The row holds no items and no total, and is not marked as skipped.")
-
-    def not_numbers(m):
-        text = pd.Series("", index=idx[m], dtype="str")
-        for c, b in bad.items():
-            b = b[m.to_numpy()]
-            text = text.where(~b, text + label(c) + " = '" + _text(col(c))[m].fillna("") + "' ")
-        return "Not a number: " + text.str.strip() + "."
-    reject(nonnum, "non_numeric_score", not_numbers)
-
-    mcodes, muniq = pd.factorize(meas, use_na_sentinel=True)
-
-    def per_measure(value):
-        table = np.array([value(inst[m]) if m in inst else np.nan for m in muniq] + [np.nan],
-                         dtype="float64")
-        return table[mcodes]
-    lo_item = per_measure(lambda v: v.item_range[0])
-    hi_item = per_measure(lambda v: v.item_range[1])
-    lo_tot = per_measure(lambda v: v.total_range[0])
-    hi_tot = per_measure(lambda v: v.total_range[1])
-    with np.errstate(invalid="ignore"):
-        off_items = present & ((items < lo_item[:, None]) | (items > hi_item[:, None]))
-        off_total = ~np.isnan(total) & ((total < lo_tot) | (total > hi_tot))
-
-    def out_of_range(m):
-        rows = m.to_numpy()
-        text = pd.Series("", index=idx[rows], dtype="str")
-        checks = [(c, off_items[rows, i], items[rows, i], lo_item, hi_item)
-                  for i, c in enumerate(ITEM_COLUMNS)]
-        checks.append(("total", off_total[rows], total[rows], lo_tot, hi_tot))
-        for c, o, v, lo, hi in checks:
-            text = text.where(~o, text + label(c) + " = " + _fmt(v) + " (range "
-                              + _fmt(lo[rows]) + "-" + _fmt(hi[rows]) + "); ")
-        note = " Items were read as millimetres (0-100) and divided by 10." if scale == "mm" \
-            else ""
-        return "Outside the range of " + meas[m] + ": " + text.str.rstrip("; ") + "." + note
-    reject(off_items.any(axis=1) | off_total, "out_of_range", out_of_range)
-    reject((n_items > 0) & (n_items < 4), "partial_items",
-           lambda m: "Only " + series(n_items)[m].astype(str) + " of 4 items present; "
-           "partial sets are never prorated.")
-    item_sum = items.sum(axis=1)  # NaN unless all four are present
-    with np.errstate(invalid="ignore"):
-        mismatch = np.abs(item_sum - total) > settings.total_tolerance + 1e-9
-    reject(mismatch, "total_mismatch",
-           lambda m: "Reported " + label("total") + " " + _fmt(total[m.to_numpy()])
-           + " but the items add up to " + _fmt(item_sum[m.to_numpy()]) + ".")
-    last = sh["_last"].to_numpy(dtype=object)
-    late = pd.notna(last) & ~decided
-    reason[late], message[late] = last[late], sh["_last_msg"].to_numpy(dtype=object)[late]
-    decided |= late
-
-    out = pd.DataFrame({"measure": meas}, index=idx)
+    items, total, n_items = cells.items, cells.total, cells.n_items
+    out = pd.DataFrame({"measure": cells.meas}, index=idx)
     # rounded to 1e-6 so that sums and scale changes carry no floating-point noise
     # (3.7 + 4 + 3.2 + 4.2 is 15.100000000000001): the same score compares equal everywhere
     with np.errstate(over="ignore", invalid="ignore"):  # huge values are rejected anyway
         for i, c in enumerate(ITEM_COLUMNS):
             out[c] = np.round(items[:, i], 6)
-        out["total"] = np.round(np.where(np.isnan(total), item_sum, total), 6)
+        out["total"] = np.round(np.where(np.isnan(total), cells.item_sum, total), 6)
     if imputable:
         out["items_imputed"] = (n_items == 4) & (items.max(axis=1) == items.min(axis=1))
     elif "items_imputed" in block:  # a canonical table says so itself
         out["items_imputed"] = parse_skip(block["items_imputed"])[0].to_numpy() & (n_items == 4)
     else:
         out["items_imputed"] = False
-    codes = np.where(is_skipped, 2, np.where(decided, 1, 0)).astype(np.int8)
-    out["status"] = pd.Series(pd.Categorical.from_codes(codes, categories=FATES), index=idx)
+    codes = np.where(skipped, FATES.index("skipped"),
+                     np.where(decided, FATES.index("rejected"), FATES.index("loaded")))
+    out["status"] = pd.Series(pd.Categorical.from_codes(codes.astype(np.int8),
+                                                        categories=FATES), index=idx)
     out["reason"] = pd.Series(reason, index=idx, dtype=object)
     out["message"] = pd.Series(message, index=idx, dtype=object)
-    return out, {"item_scale": scale}
+    return out, {"item_scale": cells.scale}
 
 
 def _fmt(v) -> np.ndarray:

@@ -145,3 +145,87 @@ def test_given_session_numbers_are_kept(write):
     assert data["session_number"].tolist()[0] == 4
     assert data.loc[data["session_date"].eq(pd.Timestamp("2026-03-09")),
                     "session_number"].tolist() == [4, 4]
+
+
+# Hand-made bad rows, one file each, with the fate and reason each must get: one row per
+# reason, then rows where several rules break at once (the first check of CHECKS wins).
+FIRST_REASON_WINS = {
+    "missing id": (",E1,2026-03-02,1,ORS,self,4,5,6,7,,", "missing_client_id"),
+    "skip maybe": ("C1,E1,2026-03-02,1,ORS,self,4,5,6,7,,maybe", "invalid_skip_flag"),
+    "unknown measure": ("C1,E1,2026-03-02,1,PHQ9,self,4,5,6,7,,", "unknown_measure"),
+    "empty measure": ("C1,E1,2026-03-02,1,,self,4,5,6,7,,", "unknown_measure"),
+    "no scores": ("C1,E1,2026-03-02,1,ORS,self,,,,,,", "no_scores"),
+    "x in an item": ("C1,E1,2026-03-02,1,ORS,self,4,x,6,7,,", "non_numeric_score"),
+    "item of 11": ("C1,E1,2026-03-02,1,ORS,self,4,5,6,11,,", "out_of_range"),
+    "3 of 4 items": ("C1,E1,2026-03-02,1,ORS,self,4,5,6,,,", "partial_items"),
+    "total disagrees": ("C1,E1,2026-03-02,1,ORS,self,4,5,6,7,25,", "total_mismatch"),
+    "31 February": ("C1,E1,31/02/2026,1,ORS,self,4,5,6,7,,", "invalid_date"),
+    "session 0": ("C1,E1,2026-03-02,0,ORS,self,4,5,6,7,,", "invalid_session_number"),
+    "session 1.5": ("C1,E1,2026-03-02,1.5,ORS,self,4,5,6,7,,", "invalid_session_number"),
+    "no date, no number": ("C1,E1,,,ORS,self,4,5,6,7,,", "missing_session"),
+    # several at once
+    "missing id + skip maybe": (",E1,2026-03-02,1,ORS,self,4,5,6,7,,maybe", "missing_client_id"),
+    "missing id + skipped": (",E1,2026-03-02,1,ORS,self,,,,,,Y", "missing_client_id"),
+    "missing id + measure + date": (",E1,31/02/2026,1,PHQ9,self,4,5,6,7,,",
+                                    "missing_client_id"),
+    "skip maybe + item of 11": ("C1,E1,2026-03-02,1,ORS,self,4,5,6,11,,maybe",
+                                "invalid_skip_flag"),
+    "skip maybe + measure": ("C1,E1,2026-03-02,1,PHQ9,self,4,5,6,7,,maybe",
+                             "invalid_skip_flag"),
+    "skipped + bad date": ("C1,E1,31/02/2026,1,ORS,self,,,,,,Y", "skipped"),
+    "skipped + unknown measure": ("C1,E1,2026-03-02,1,PHQ9,self,4,5,6,7,,Y", "skipped"),
+    "skipped + item of 11": ("C1,E1,2026-03-02,1,ORS,self,4,5,6,11,,yes", "skipped"),
+    "measure + x": ("C1,E1,2026-03-02,1,PHQ9,self,4,x,6,7,,", "unknown_measure"),
+    "no scores + bad date": ("C1,E1,31/02/2026,1,ORS,self,,,,,,", "no_scores"),
+    "x + item of 11": ("C1,E1,2026-03-02,1,ORS,self,4,x,6,11,,", "non_numeric_score"),
+    "item of 11 + 3 of 4": ("C1,E1,2026-03-02,1,ORS,self,4,5,11,,,", "out_of_range"),
+    "3 of 4 + total": ("C1,E1,2026-03-02,1,ORS,self,4,5,6,,40,", "partial_items"),
+    "total disagrees + bad date": ("C1,E1,31/02/2026,1,ORS,self,4,5,6,7,25,", "total_mismatch"),
+    "total disagrees + session 0": ("C1,E1,2026-03-02,0,ORS,self,4,5,6,7,25,",
+                                    "total_mismatch"),
+    "bad date + session 0": ("C1,E1,31/02/2026,0,ORS,self,4,5,6,7,,", "invalid_date"),
+    "bad date + no number": ("C1,E1,31/02/2026,,ORS,self,4,5,6,7,,", "invalid_date"),
+    "session text + no date": ("C1,E1,,abc,ORS,self,4,5,6,7,,", "invalid_session_number"),
+}
+
+
+@pytest.mark.parametrize("case", list(FIRST_REASON_WINS))
+def test_a_row_gets_the_first_reason_that_applies(write, case):
+    row, expected = FIRST_REASON_WINS[case]
+    good = "C9,E9,2026-03-02,1,SRS,self,9,9,9,9,36,"
+    res = load(write("f.csv", "\n".join([HEADER, good, row]) + "\n"))
+    assert res.report["loaded"] == 1
+    if expected == "skipped":
+        assert (res.report["rejected"], res.report["skipped"]) == (0, 1)
+        assert res.skipped["reason"].isna().all()
+    else:
+        assert res.report["by_reason"] == {expected: 1}
+        assert res.rejected["source_row"].tolist() == [3]
+
+
+def test_reasons_are_documented_in_the_order_applied():
+    from srs_analytics.io.validation import CHECKS
+
+    assert list(REASONS) == [c.code for c in CHECKS if c.fate == "rejected"]
+    assert list(REASONS)[:2] == ["missing_client_id", "invalid_skip_flag"]
+    steps = [c.code for c in CHECKS]
+    assert steps.index("skipped") == steps.index("invalid_skip_flag") + 1
+    assert "skipped" not in REASONS
+    with pytest.raises(TypeError):
+        REASONS["new"] = "read-only"  # type: ignore[index]
+
+
+def test_row_level_reasons_apply_to_every_administration_of_a_wide_row(write):
+    header = ("Client_ID,Case_ID,Session_ID,Session_Date,ORS_Skip,ORSQ1,ORSQ2,ORSQ3,ORSQ4,"
+              "Total_ORS,SRS_Skip,SRSQ1,SRSQ2,SRSQ3,SRSQ4,Total_SRS")
+    rows = ["C1,E1,1,2025-12-19,N,3,4,3,4,,N,9,8,10,10,",
+            ",E1,2,2025-12-26,N,3,4,3,4,,N,9,8,10,10,",  # no client: both rejected
+            "C1,E1,3,2025-13-40,N,3,4,3,4,,Y,,,,,",      # bad date: ORS rejected, SRS skipped
+            "C1,E1,4,2026-01-02,N,3,4,3,4,,N,9,8,10,11,"]  # SRS out of range only
+    res = load(write("f.csv", "\n".join([header, *rows]) + "\n"), source="openfit")
+    got = sorted(zip(res.rejected["source_row"], res.rejected["measure"].fillna(""),
+                     res.rejected["reason"]))
+    assert got == [(3, "ORS", "missing_client_id"), (3, "SRS", "missing_client_id"),
+                   (4, "ORS", "invalid_date"), (5, "SRS", "out_of_range")]
+    assert res.skipped["source_row"].tolist() == [4]
+    assert res.report["loaded"] == 3
