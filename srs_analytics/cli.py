@@ -371,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _say(message: str) -> None:
-    print("srs-analytics: " + textwrap.fill(message, 88, subsequent_indent="  "),
+    print(textwrap.fill(message, 88, initial_indent="srs-analytics: ", subsequent_indent="  "),
           file=sys.stderr)
 
 

@@ -85,7 +85,7 @@ def test_simulate_command(capsys, tmp_path):
     (["validate", "{sample}/caseload.csv", "--source", "camcops"], "patient"),
     (["simulate", "--clients", "0", "-o", "/tmp/x.csv"], "--clients"),
     (["validate", "{empty}"], "empty"),
-    (["validate", "{garbage}"], "No recognisable"),
+    (["validate", "{garbage}"], "looks like a binary file"),
 ])
 def test_bad_input_gives_a_message_not_a_traceback(capsys, tmp_path, args, needle):
     empty = tmp_path / "empty.csv"

@@ -147,6 +147,56 @@ def _is_point_number(c: str) -> bool:
     return bool(a) and bool(b) and a.lstrip("-").isdigit() and b.isdigit()
 
 
+#: The first bytes of files that are not text, and what each is.
+_MAGIC = [(b"PK\x03\x04", "a ZIP archive (an .xlsx, .docx or .zip file under another name?)"),
+          (b"\x89PNG", "a PNG image"), (b"%PDF", "a PDF document"),
+          (b"\xd0\xcf\x11\xe0", "an old-style Office file (.xls or .doc)"),
+          (b"SQLite format 3\x00", "an SQLite database"), (b"PAR1", "a Parquet file"),
+          (b"\x1f\x8b", "a gzip archive"), (b"\xff\xd8\xff", "a JPEG image"),
+          (b"GIF8", "a GIF image"), (b"{\\rtf", "an RTF document")]
+#: Bytes below 0x20 that text holds: tab, line feed, vertical tab, form feed, carriage
+#: return, and the end-of-file mark (0x1a) old DOS programs add.
+_TEXT_CONTROLS = frozenset(b"\t\n\x0b\x0c\r\x1a")
+
+
+def _binary_kind(raw: bytes, encoding: str) -> str | None:
+    """What a file is when it is not text (None when it looks like text)."""
+    if raw.startswith(b"PK\x03\x04"):
+        try:
+            members = zipfile.ZipFile(io.BytesIO(raw)).namelist()
+        except (zipfile.BadZipFile, ValueError):
+            members = []
+        if any(m.startswith("xl/") for m in members):
+            return "an Excel workbook (rename it to end in .xlsx to load it)"
+        if any(m.startswith("word/") for m in members):
+            return "a Word document (.docx)"
+    for magic, what in _MAGIC:
+        if raw.startswith(magic):
+            return what
+    if encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32")):
+        return None  # NUL bytes are part of the text
+    head = raw[:8192]
+    controls = sum(1 for b in head if b < 0x20 and b not in _TEXT_CONTROLS)
+    return "a binary file (it holds bytes that no text holds)" if controls > len(head) / 100 \
+        else None
+
+
+def _not_a_table(name: str, exc: Exception, delimiter: str, header_line: int) -> str:
+    """A plain sentence for a parser error: which line has how many fields."""
+    text = str(exc).strip()
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+    if m:
+        want, line, saw = m.groups()
+        sep = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}.get(delimiter,
+                                                                           repr(delimiter))
+        return (f"The file {name} does not read as a table: line {line} has {saw} fields "
+                f"where the header (line {header_line}) has {want} (separated by {sep}). "
+                "If it is an export, every row needs as many separators as the header; "
+                "quote the cells that hold the separator.")
+    return (f"The file {name} does not read as a table ({text}). If it is an export, check "
+            "that every row has as many separators as the header.")
+
+
 def read_text(path: Path | str, data: bytes | None = None, *, name: str | None = None,
               encoding: str | None = None, table: str | None = None) -> RawTable:
     """Read a delimited text file, detecting encoding, separator, decimal mark and header."""
@@ -155,14 +205,29 @@ def read_text(path: Path | str, data: bytes | None = None, *, name: str | None =
     blank = b"\x00\r\n\t ,;\xef\xbb\xbf\xff\xfe"
     if not raw[:65536].strip(blank) and not raw.strip(blank):
         raise LoadError(f"The file {name} is empty: it holds no header and no rows.")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise LoadError(f"The encoding {encoding!r} (given for {name}) is not one Python "
+                            "knows; use a name such as 'utf-8', 'cp1252', 'latin-1' or "
+                            "'utf-16' with encoding=... (--encoding on the command line), or "
+                            "leave it out to have it detected.") from None
     enc = encoding or _detect_encoding(raw)
+    kind = _binary_kind(raw, enc)
+    if kind:
+        raise LoadError(f"The file {name} is not a text table: it looks like {kind}. "
+                        "The loader reads delimited text (.csv, .tsv, .txt), workbooks "
+                        "(.xlsx, .xls, .ods), Parquet, SQLite and ZIP archives of CSV files, "
+                        "each by its file name ending.")
     # UTF-8 from disk: pandas' C parser reads the file itself; only the head is decoded here
     fast = data is None and enc in ("utf-8", "utf-8-sig")
     try:
         text = (raw[:200_000].decode(enc, errors="ignore") if fast else raw.decode(enc))
-    except (UnicodeDecodeError, LookupError) as exc:
+    except UnicodeDecodeError as exc:
         raise LoadError(f"The file {name} could not be read as {enc} text ({exc}). "
-                        "Give the encoding with encoding=... (for example 'cp1252').") from None
+                        "Give its encoding with encoding=... (--encoding on the command line), "
+                        "for example 'cp1252', or leave it out to have it detected.") from None
     text = text.lstrip("\ufeff")
     del raw
     # split lines as the CSV parser does (not str.splitlines, which also splits on \v, \f...)
@@ -190,9 +255,11 @@ def read_text(path: Path | str, data: bytes | None = None, *, name: str | None =
             frame = read(str)
     except pd.errors.EmptyDataError:
         raise LoadError(f"The file {name} holds no table: no header row was found.") from None
-    except (pd.errors.ParserError, ValueError, TypeError, UnicodeError) as exc:
-        raise LoadError(f"The file {name} is not a well-formed table ({exc}). Check that every "
-                        "row has the same number of separators.") from None
+    except UnicodeError as exc:
+        raise LoadError(f"The file {name} could not be read as {enc} text ({exc}). Give its "
+                        "encoding with encoding=... (--encoding on the command line).") from None
+    except (pd.errors.ParserError, ValueError, TypeError) as exc:
+        raise LoadError(_not_a_table(name, exc, delimiter, hidx + 1)) from None
     rows = np.arange(len(frame)) + hidx + 2  # header line = hidx + 1 (1-based)
     info = {"format": "text", "encoding": enc, "delimiter": delimiter, "decimal": decimal,
             "header_line": hidx + 1}
