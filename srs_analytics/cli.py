@@ -37,6 +37,9 @@ def _load_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--item-scale", choices=["points", "mm"],
                    help="items scored 0-10 (points) or 0-100 (mm); detected when not given")
     p.add_argument("--encoding", help="text encoding (detected when not given)")
+    p.add_argument("--sheet", metavar="NAME",
+                   help="read only this sheet of a workbook (default: every sheet that holds "
+                   "ORS/SRS data; the others are skipped and reported)")
     p.add_argument("--keep-last", action="store_true",
                    help="for conflicting versions of an administration, load the version "
                    "from the file given last (default: hold both back)")
@@ -135,13 +138,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args):
+def _load(args, *, quiet: bool = False):
+    """Load the PATHs; unless ``quiet``, say on stderr which files were not exports."""
     from .io import load
 
-    return load(args.paths, source=args.source, mapping=args.mapping, dayfirst=args.dayfirst,
-                item_scale=args.item_scale, encoding=args.encoding,
-                keep_identifying=args.keep_identifying,
-                conflicts="last" if args.keep_last else "hold")
+    res = load(args.paths, source=args.source, mapping=args.mapping, dayfirst=args.dayfirst,
+               item_scale=args.item_scale, encoding=args.encoding, sheet=args.sheet,
+               keep_identifying=args.keep_identifying,
+               conflicts="last" if args.keep_last else "hold")
+    skipped = res.report.get("files_skipped", [])
+    if skipped and not quiet:
+        _say(f"note: {len(skipped)} file(s) or sheet(s) skipped, not ORS/SRS exports: "
+             + ", ".join(f["file"] for f in skipped) + " (see 'srs-analytics validate').")
+    return res
 
 
 def _check_output(path: str) -> Path:
@@ -164,7 +173,7 @@ def cmd_validate(args) -> int:
         out = Path(args.rejected_out)
         if not out.parent.exists():
             raise LoadError(f"The folder {out.parent} for --rejected-out does not exist.")
-    res = _load(args)
+    res = _load(args, quiet=True)  # the report lists the skipped files
     if args.rejected_out:
         res.rejected.to_csv(args.rejected_out, index=False)
     if args.json:

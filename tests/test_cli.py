@@ -167,3 +167,30 @@ def test_expected_response_fitted_on_a_history(capsys, tmp_path):
     code, text, _ = run(capsys, "alerts", month, "--history", history, "-o",
                         tmp_path / "a.csv")
     assert code == 0 and "Expected treatment response" in text
+
+
+def test_a_folder_with_stray_files_and_a_summary_sheet(capsys, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Summary"
+    wb.active.append(["Clinician", "Clients"])
+    data = wb.create_sheet("Data")
+    for row in [["client_id", "session_date", "measure", "total"], ["C1", "2026-03-02", "ORS", 21]]:
+        data.append(row)
+    wb.save(tmp_path / "book.xlsx")
+    (tmp_path / "todo.txt").write_text("call the auditor\n")
+    code, out, _ = run(capsys, "validate", tmp_path, "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["loaded"] == 1
+    assert [f["file"] for f in report["files_skipped"]] == ["book.xlsx:Summary", "todo.txt"]
+    code, out, err = run(capsys, "convert", tmp_path, "-o", tmp_path / "out.csv")
+    assert code == 0 and "Wrote 1 administrations" in out
+    assert "2 file(s) or sheet(s) skipped" in err and "todo.txt" in err
+    code, out, err = run(capsys, "validate", tmp_path / "book.xlsx", "--sheet", "Data")
+    assert code == 0 and "Not loaded" not in out and err == ""
+    code, _, err = run(capsys, "validate", tmp_path / "book.xlsx", "--sheet", "Summary")
+    assert code == 2 and "book.xlsx: No recognisable" in err
+    code, _, err = run(capsys, "validate", tmp_path / "todo.txt")
+    assert code == 2 and err.startswith("srs-analytics: todo.txt: No recognisable")

@@ -50,34 +50,85 @@ class RawTable:
     table: str | None = None  # sheet / archive member / SQLite table name, lower case stem
 
 
-def expand_paths(inputs) -> list:
-    """Files, folders and glob patterns, in the order given; DataFrames pass through."""
+@dataclass
+class Input:
+    """One input to read: a path or DataFrame, and the folder or pattern it was found in.
+
+    ``found_in`` is None for an input named explicitly. A file found in a folder (or by a
+    glob pattern) that is not an export is skipped and reported; one named explicitly is
+    an error.
+    """
+
+    item: object
+    found_in: str | None = None
+
+
+def gather_inputs(inputs) -> tuple[list[Input], list[dict]]:
+    """Files, folders and glob patterns, in the order given; DataFrames pass through.
+
+    Returns the inputs to read and the files of a folder or pattern that are not of a
+    supported type (``{"file", "reason", "found_in"}``), which are not read.
+    """
     if isinstance(inputs, (str, os.PathLike, pd.DataFrame)):
         inputs = [inputs]
-    out = []
+    out, skipped = [], []
     for item in inputs:
         if isinstance(item, pd.DataFrame):
-            out.append(item)
+            out.append(Input(item))
             continue
         text = str(item)
         path = Path(text)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.is_file() and p.suffix.lower() in SUPPORTED)
+            found = sorted(p for p in path.iterdir() if p.is_file())
             if not found:
-                raise LoadError(f"The folder {text} holds no file of a supported type "
-                                f"({', '.join(sorted(SUPPORTED))}).")
-            out.extend(found)
+                raise LoadError(f"The folder {text} is empty: it holds no file.")
         elif path.is_file():
-            out.append(path)
+            out.append(Input(path))
+            continue
         elif any(ch in text for ch in "*?["):
             found = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
             if not found:
                 raise LoadError(f"The pattern {text} matches no file.")
-            out.extend(found)
         else:
             raise LoadError(f"The file {text} does not exist. Check the path and try again.")
-    return out
+        for p in found:
+            if p.suffix.lower() in SUPPORTED:
+                out.append(Input(p, text))
+            else:
+                skipped.append({"file": p.name, "reason": _unsupported(p), "found_in": text})
+    return out, skipped
+
+
+def _unsupported(path: Path) -> str:
+    if path.name.startswith("."):
+        return "a hidden file, not an export"
+    what = f"a {path.suffix} file" if path.suffix else "a file without a name ending"
+    return f"{what}, not a type the loader reads"
+
+
+def expand_paths(inputs) -> list:
+    """Files, folders and glob patterns, in the order given; DataFrames pass through.
+
+    Only the files of a supported type are listed (see :func:`gather_inputs`).
+    """
+    return [i.item for i in gather_inputs(inputs)[0]]
+
+
+def has_score_columns(columns, mapping: dict | None = None) -> bool:
+    """Whether a table's header holds recognisable ORS/SRS score columns.
+
+    Measure-prefixed columns (``ORS 1``, ``Total_SRS``), CamCOPS items, an MHSDS score, a
+    measure column beside items or a total, or a column a mapping names. A table without
+    any (a summary sheet, a to-do list, a client roster) is not an export.
+    """
+    n = {norm(c) for c in columns}
+    fields = {canonical_field(c) for c in columns}
+    mapped = {norm(v) for v in ((mapping or {}).get("columns") or {}).values()}
+    return bool(any(wide_field(c) for c in columns) or n & (_CAMCOPS - {"qsession", "qdate",
+                                                                       "qwho"})
+                or "persscore" in n or n & mapped
+                or ("measure" in fields and fields & {"item_1", "item_2", "item_3", "item_4",
+                                                       "total"}))
 
 
 def known_name(name: object) -> bool:
@@ -291,16 +342,35 @@ def _tidy(t: RawTable) -> RawTable:
     return t
 
 
-def read_excel(path: Path, *, sheet: str | None = None) -> list[RawTable]:
-    """Every non-empty sheet of a workbook (XLSX or ODS), header row found in each."""
+def read_excel(path: Path, *, sheet: str | int | None = None) -> list[RawTable]:
+    """Every non-empty sheet of a workbook (XLSX or ODS), header row found in each.
+
+    ``sheet`` reads only that sheet (matched ignoring case and surrounding spaces when no
+    sheet has exactly that name).
+    """
     engine = "odf" if path.suffix.lower() == ".ods" else None
     try:
-        sheets = pd.read_excel(path, sheet_name=sheet if sheet is not None else None,
-                               header=None, dtype=object, engine=engine)
+        book = pd.ExcelFile(path, engine=engine)
     except Exception as exc:  # openpyxl/odf raise many types for a broken workbook
         raise LoadError(f"The workbook {path.name} could not be opened ({exc}).") from None
-    if isinstance(sheets, pd.DataFrame):
-        sheets = {sheet: sheets}
+    with book:
+        names = list(book.sheet_names)
+        if isinstance(sheet, int) and not isinstance(sheet, bool):  # a position, as pandas
+            names = names[sheet:sheet + 1] if -len(names) <= sheet < len(names) else []
+            if not names:
+                raise LoadError(f"The workbook {path.name} has {len(book.sheet_names)} "
+                                f"sheet(s); there is no sheet number {sheet} (counted from 0).")
+        elif sheet is not None:
+            names = [n for n in names if str(n) == sheet] or [
+                n for n in names if str(n).strip().lower() == str(sheet).strip().lower()]
+            if len(names) != 1:
+                raise LoadError(f"The workbook {path.name} has no sheet named {sheet!r}; its "
+                                f"sheets are {', '.join(map(repr, book.sheet_names))} (choose "
+                                "with sheet=... or --sheet NAME on the command line).")
+        try:
+            sheets = pd.read_excel(book, sheet_name=names, header=None, dtype=object)
+        except Exception as exc:  # a broken sheet: as for the workbook
+            raise LoadError(f"The workbook {path.name} could not be read ({exc}).") from None
     tables = []
     nonempty = {k: v for k, v in sheets.items() if v.notna().any().any()}
     for sname, grid in nonempty.items():
