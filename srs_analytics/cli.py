@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from pathlib import Path
 
 import pandas as pd
 
+from . import __version__
 from .io.readers import LoadError
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -69,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="srs-analytics",
         description="Load, validate and analyse SRS/ORS (PCOMS) feedback data.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -358,12 +361,28 @@ def _demo_analyses(data, outdir: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``srs-analytics`` console script."""
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit:  # --help, --version, a usage error: printed by argparse
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _drop_stdout()
+            return 141
+        raise
     handler = {"validate": cmd_validate, "convert": cmd_convert, "clients": cmd_clients,
                "alerts": cmd_alerts, "note": cmd_note, "simulate": cmd_simulate,
                "demo": cmd_demo}[args.command]
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
+        return code
+    except BrokenPipeError:
+        # The reader went away (`srs-analytics alerts ... | head`): stop quietly, as a Unix
+        # tool killed by SIGPIPE does, with its status 141 (128 + 13). Not 0: the output
+        # was cut short, which `set -o pipefail` should see as it does for grep or cat.
+        _drop_stdout()
+        return 141
     except LoadError as exc:
         _say(str(exc))
         return 2
@@ -377,6 +396,17 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"Unexpected error ({type(exc).__name__}: {exc}). This is a bug in srs-analytics; "
              "please report it with the command you ran.")
         return 1
+
+
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so that the exit's flush of it cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a captured stream)
+        pass
+    finally:
+        os.close(devnull)
 
 
 def _say(message: str) -> None:

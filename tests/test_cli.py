@@ -194,3 +194,42 @@ def test_a_folder_with_stray_files_and_a_summary_sheet(capsys, tmp_path):
     assert code == 2 and "book.xlsx: No recognisable" in err
     code, _, err = run(capsys, "validate", tmp_path / "todo.txt")
     assert code == 2 and err.startswith("srs-analytics: todo.txt: No recognisable")
+
+
+def test_version(capsys):
+    import srs_analytics
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"srs-analytics {srs_analytics.__version__}"
+
+
+class _ClosedPipe:
+    """A stdout whose reader has gone away (`| head`)."""
+
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_pipe_ends_quietly(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    code = main(["note", str(SAMPLE / "caseload.csv"), "--client", "C00002"])
+    assert code == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_a_closed_pipe_ends_quietly_in_a_real_process(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("client_id,session_date,measure,total\nC1,2026-03-02,ORS,20\n")
+    exe = Path(sys.executable).with_name("srs-analytics")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "srs_analytics.cli"]
+    proc = subprocess.Popen([*cmd, "validate", str(path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before anything is written
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 141 and err == b"", err
