@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -68,6 +69,10 @@ def _expected_model(args, data):
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .alerting import SEVERITIES
+    from .instruments import INSTRUMENTS
+    from .outcomes import OutcomeSettings
+
     parser = argparse.ArgumentParser(
         prog="srs-analytics",
         description="Load, validate and analyse SRS/ORS (PCOMS) feedback data.")
@@ -89,19 +94,25 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clients", help="one row per client and episode: outcome, alliance, "
                        "expected response")
     _load_options(p)
-    p.add_argument("--method", choices=["points", "jt"], default="points",
-                   help="reliable change: points (default, 5 points) or Jacobson-Truax")
-    p.add_argument("--rci", type=float, default=5.0,
-                   help="reliable change in points for --method points (default 5)")
-    p.add_argument("--reliability", type=float, default=0.93,
-                   help="reliability for --method jt (default .93, Miller et al. 2003)")
-    p.add_argument("--cutoff", default="default",
-                   help="clinical cutoff: default (by age group: 25 adult, 28 adolescent, "
-                   "32 child), a, b, c (Jacobson-Truax) or a number")
-    p.add_argument("--functional-mean", type=float, default=30.5,
-                   help="non-clinical mean for cutoffs b and c (default 30.5)")
-    p.add_argument("--functional-sd", type=float, default=5.8,
-                   help="non-clinical SD for cutoffs b and c (default 5.8)")
+    d = OutcomeSettings()  # the defaults, shown in --help as the library has them
+    ors, cors = INSTRUMENTS["ORS"].cutoffs, INSTRUMENTS["CORS"].cutoffs
+    p.add_argument("--method", choices=["points", "jt"], default=d.method,
+                   help=f"reliable change: points (a fixed number of points, default "
+                   f"{d.rci:g}) or jt (Jacobson-Truax); default {d.method}")
+    p.add_argument("--rci", type=float, default=d.rci,
+                   help=f"reliable change in points for --method points (default {d.rci:g})")
+    p.add_argument("--reliability", type=float, default=d.reliability,
+                   help=f"reliability for --method jt (default {d.reliability:g}, Miller et "
+                   "al. 2003)")
+    p.add_argument("--cutoff", default=d.cutoff,
+                   help=f"clinical cutoff: default (by age group: {ors['adult']:g} adult, "
+                   f"{ors['adolescent']:g} adolescent, {cors['child']:g} child), a, b, c "
+                   "(Jacobson-Truax) or a number")
+    p.add_argument("--functional-mean", type=float, default=d.functional_mean,
+                   help=f"non-clinical mean for cutoffs b and c (default "
+                   f"{d.functional_mean:g})")
+    p.add_argument("--functional-sd", type=float, default=d.functional_sd,
+                   help=f"non-clinical SD for cutoffs b and c (default {d.functional_sd:g})")
     _history_option(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file: .csv, .tsv, .parquet or .xlsx")
@@ -113,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="only alerts on sessions from this date (yyyy-mm-dd) on")
     p.add_argument("--clinician", action="append", metavar="ID",
                    help="only this clinician's clients (repeat for several)")
-    p.add_argument("--min-severity", choices=["info", "warning", "critical"],
+    p.add_argument("--min-severity", choices=SEVERITIES,
                    help="only alerts of this severity or worse")
     p.add_argument("--latest-only", action="store_true",
                    help="only alerts on each episode's latest session")
@@ -201,26 +212,38 @@ def cmd_convert(args) -> int:
     return 0
 
 
+def _settings(cls, options: dict):
+    """``cls(**values)``; its ValueError becomes a message naming the command-line option.
+
+    ``options`` maps each field to ``(value, option)``. The settings dataclasses check
+    their own ranges and names; the command line repeats none of those checks.
+    """
+    try:
+        return cls(**{k: v for k, (v, _) in options.items()})
+    except ValueError as exc:
+        msg = str(exc).rstrip(".")
+        named = [opt for k, (_, opt) in options.items() if re.match(rf"\W*{k}\b", msg)]
+        if not named and len(options) == 1:
+            named = [opt for _, opt in options.values()]
+        raise LoadError(f"Invalid {named[0] if named else 'settings'}: {msg}.") from None
+
+
 def cmd_clients(args) -> int:
     from .clients import client_table
     from .io.writers import write_table
     from .outcomes import OutcomeSettings
 
     out = _check_output(args.output)
-    cutoff = args.cutoff
-    if cutoff not in ("default", "a", "b", "c"):
-        try:
-            cutoff = float(cutoff)
-        except ValueError:
-            raise LoadError(f"--cutoff must be default, a, b, c or a number; got "
-                            f"{args.cutoff!r}.") from None
+    cutoff = args.cutoff.strip().lower()
     try:
-        settings = OutcomeSettings(method=args.method, rci=args.rci,
-                                   reliability=args.reliability, cutoff=cutoff,
-                                   functional_mean=args.functional_mean,
-                                   functional_sd=args.functional_sd)
-    except ValueError as exc:
-        raise LoadError(f"Invalid outcome settings: {exc}.") from None
+        cutoff = float(cutoff)  # a number; else a kind, checked by OutcomeSettings
+    except ValueError:
+        pass
+    settings = _settings(OutcomeSettings, {
+        "method": (args.method, "--method"), "rci": (args.rci, "--rci"),
+        "reliability": (args.reliability, "--reliability"), "cutoff": (cutoff, "--cutoff"),
+        "functional_mean": (args.functional_mean, "--functional-mean"),
+        "functional_sd": (args.functional_sd, "--functional-sd")})
     res = _load(args)
     model = _expected_model(args, res.data)
     table = client_table(res.data, outcome=settings, expected=model)
@@ -234,7 +257,7 @@ def cmd_clients(args) -> int:
 
 
 def cmd_alerts(args) -> int:
-    from .alerting import RULES, AlertSettings, alerts
+    from .alerting import AlertSettings, alerts
     from .io.writers import write_table
 
     out = _check_output(args.output) if args.output else None
@@ -244,13 +267,12 @@ def cmd_alerts(args) -> int:
         if pd.isna(since):
             raise LoadError(f"--since must be a date like 2026-03-01; got {args.since!r}.")
     settings = AlertSettings()
-    if args.rules:
+    if args.rules is not None:
         names = [r.strip() for r in args.rules.split(",") if r.strip()]
-        unknown = [r for r in names if r not in RULES]
-        if unknown:
-            raise LoadError(f"Unknown rule(s) {', '.join(unknown)}; the rules are "
-                            f"{', '.join(RULES)}.")
-        settings = settings.without(*[r for r in RULES if r not in names])
+        if not names:
+            raise LoadError(f"--rules names no rule; got {args.rules!r}. Leave it out to run "
+                            "every rule.")
+        settings = _settings(AlertSettings, {"rules": (frozenset(names), "--rules")})
     res = _load(args)
     model = _expected_model(args, res.data)
     table = alerts(res.data, settings=settings, expected=model, since=since,
@@ -272,6 +294,8 @@ def cmd_alerts(args) -> int:
 def cmd_note(args) -> int:
     from .notes import progress_note
 
+    if args.session is not None and args.session < 1:
+        raise LoadError(f"--session must be 1 or more; got {args.session}.")
     res = _load(args)
     try:
         print(progress_note(res.data, args.client, args.session, episode_id=args.episode))
@@ -286,6 +310,8 @@ def cmd_simulate(args) -> int:
 
     if args.clients < 1:
         raise LoadError(f"--clients must be 1 or more; got {args.clients}.")
+    if args.seed < 0:
+        raise LoadError(f"--seed must be 0 or more; got {args.seed}.")
     out = _check_output(args.output)
     data = simulate(args.clients, seed=args.seed)
     write_canonical(data, out)

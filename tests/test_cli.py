@@ -17,9 +17,10 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 
 def run(capsys, *args):
+    """Exit code, stdout, and stderr with its wrapping undone (one space between words)."""
     code = main([str(a) for a in args])
     out = capsys.readouterr()
-    return code, out.out, out.err
+    return code, out.out, " ".join(out.err.split())
 
 
 def test_validate_json_has_the_promised_keys(capsys):
@@ -136,7 +137,7 @@ def test_alerts_command_rules_and_clinician_filters(capsys):
     lines = [line for line in text.splitlines()[1:] if line.strip()]
     assert lines and all("sharp_drop" in line for line in lines)
     code, _, err = run(capsys, "alerts", SAMPLE / "caseload.csv", "--rules", "nonsense")
-    assert code == 2 and "Unknown rule" in err
+    assert code == 2 and "Invalid --rules: unknown rule(s) 'nonsense'; valid rules: " in err
     code, _, err = run(capsys, "alerts", SAMPLE / "caseload.csv", "--since", "last week")
     assert code == 2 and "--since" in err
 
@@ -233,3 +234,59 @@ def test_a_closed_pipe_ends_quietly_in_a_real_process(tmp_path):
     err = proc.stderr.read()
     proc.stderr.close()
     assert proc.wait(timeout=60) == 141 and err == b"", err
+
+
+TINY = "client_id,session_date,measure,total\nC1,2026-03-02,ORS,20\nC1,2026-03-09,ORS,26\n"
+
+
+@pytest.mark.parametrize("option,value", [
+    ("--cutoff", "100"), ("--cutoff", "nan"), ("--cutoff", "d"), ("--rci", "0"),
+    ("--rci", "50"), ("--reliability", "1.5"), ("--reliability", "-0.1"),
+    ("--functional-mean", "50"), ("--functional-mean", "-1"), ("--functional-sd", "0"),
+    ("--functional-sd", "41"),
+])
+def test_out_of_range_settings_are_refused_naming_the_option(capsys, tmp_path, option, value):
+    path = tmp_path / "f.csv"
+    path.write_text(TINY)
+    out = tmp_path / "clients.csv"
+    code, _, err = run(capsys, "clients", path, option, value, "-o", out)
+    assert code == 2, err
+    assert err.startswith(f"srs-analytics: Invalid {option}: ") and "bug" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["note", "{tiny}", "--client", "C1", "--session", "0"], "--session must be 1 or more"),
+    (["simulate", "--seed", "-1", "-o", "{out}"], "--seed must be 0 or more"),
+    (["simulate", "--clients", "0", "-o", "{out}"], "--clients must be 1 or more"),
+    (["alerts", "{tiny}", "--since", "soon"], "--since must be a date"),
+    (["alerts", "{tiny}", "--rules", " , "], "--rules names no rule"),
+])
+def test_other_impossible_values_are_refused(capsys, tmp_path, args, needle):
+    (tmp_path / "f.csv").write_text(TINY)
+    args = [a.format(tiny=tmp_path / "f.csv", out=tmp_path / "o.csv") for a in args]
+    code, _, err = run(capsys, *args)
+    assert code == 2 and needle in err
+
+
+def test_settings_defaults_come_from_the_dataclasses(capsys, monkeypatch):
+    from srs_analytics.cli import _parser
+    from srs_analytics.outcomes import OutcomeSettings
+
+    d = OutcomeSettings()
+    args = _parser().parse_args(["clients", "x.csv", "-o", "o.csv"])
+    assert (args.method, args.rci, args.reliability, args.cutoff, args.functional_mean,
+            args.functional_sd) == (d.method, d.rci, d.reliability, d.cutoff,
+                                    d.functional_mean, d.functional_sd)
+    with pytest.raises(SystemExit):
+        main(["clients", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"(default {d.reliability:g}, Miller" in help_text
+    assert f"(default {d.functional_sd:g})" in help_text
+
+
+def test_a_cutoff_kind_is_read_in_any_case(capsys, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(TINY)
+    code, out, _ = run(capsys, "clients", path, "--cutoff", " A ", "-o", tmp_path / "c.csv")
+    assert code == 0 and "Wrote 1 client episodes" in out
