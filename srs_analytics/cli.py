@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -274,21 +275,128 @@ def cmd_alerts(args) -> int:
                             "every rule.")
         settings = _settings(AlertSettings, {"rules": (frozenset(names), "--rules")})
     res = _load(args)
+    if args.clinician:
+        _check_clinicians(args.clinician, res.data)
     model = _expected_model(args, res.data)
     table = alerts(res.data, settings=settings, expected=model, since=since,
                    clinicians=args.clinician, min_severity=args.min_severity,
                    latest_only=args.latest_only)
+    late = _after_the_data(since, res.data)
     if out:
         write_table(table, out)
         counts = table["severity"].value_counts()
         print(f"Wrote {len(table)} alerts to {out}: " + (", ".join(
             f"{k} {counts.get(k, 0)}" for k in ("critical", "warning", "info"))) + ".")
+        if late:
+            print(f"Note: {late}.")
         print(model)
+    elif len(table):
+        print(format_alerts(table))
     else:
-        with pd.option_context("display.max_colwidth", 120, "display.width", 200):
-            print(table[["client_id", "session_number", "session_date", "rule", "severity",
-                         "message"]].to_string(index=False) if len(table) else "No alerts.")
+        print(textwrap.fill(f"No alerts: {late}." if late else _no_alerts(args, since),
+                            _width()))
     return 0
+
+
+def _check_clinicians(wanted: list[str], data: pd.DataFrame) -> None:
+    """A --clinician that is not in the data is a mistake (a typo), not "no alerts"."""
+    known = sorted(data["clinician_id"].dropna().astype(str).unique()) \
+        if "clinician_id" in data else []
+    missing = [c for c in wanted if c not in known]
+    if not missing:
+        return
+    if not known:
+        raise LoadError(f"--clinician {', '.join(missing)}: the data names no clinician "
+                        "(no clinician column, or it is empty).")
+    said = []
+    for c in missing:
+        alike = [k for k in known if k.casefold() == c.strip().casefold()]
+        said.append(f"{c}" + (f" (did you mean {alike[0]}? ids match exactly, case "
+                              "included)" if alike else ""))
+    shown = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10
+                                     else "")
+    raise LoadError(f"No clinician {' or '.join(said)} in the data. Its clinicians are "
+                    f"{shown}.")
+
+
+def _after_the_data(since, data: pd.DataFrame) -> str | None:
+    """The sentence for a --since after the data's last session, else None."""
+    if since is None or not len(data) or data["session_date"].isna().all():
+        return None
+    last = data["session_date"].max()
+    if since <= last:
+        return None
+    return f"--since {since:%Y-%m-%d} is after the data's last session ({last:%Y-%m-%d})"
+
+
+def _no_alerts(args, since) -> str:
+    """"No alerts for T03 since 2026-03-01.": the filters in plain words."""
+    severity = {"critical": "critical ", "warning": "warning or critical "}.get(
+        args.min_severity, "")
+    words = [f"No {severity}alerts"]
+    if args.rules:
+        words.append(f"of the rule(s) {args.rules.replace(',', ', ')}")
+    if args.clinician:
+        words.append("for " + " or ".join(args.clinician))
+    if args.latest_only:
+        words.append("at the latest session of each episode")
+    if since is not None:
+        words.append(f"since {since:%Y-%m-%d}")
+    return " ".join(words) + "."
+
+
+def _width(width: int | None = None) -> int:
+    """The width to wrap text to: the terminal's (or ``width``), 40 to 100 columns."""
+    if width is None:
+        width = shutil.get_terminal_size((80, 24)).columns
+    return max(40, min(width, 100))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+_SESSION_PREFIX = re.compile(r"^(Session \d+(, )?)?(\d{1,2} [A-Z][a-z]{2} \d{4})?: ")
+
+
+def format_alerts(table: pd.DataFrame, width: int | None = None) -> str:
+    """An alerts table as text for a terminal, grouped by client and episode.
+
+    Clients come in the table's order (most severe first), each with a heading (client,
+    episode, clinician) and then, per alert, the severity, session and date, rule, and the
+    message and suggestion wrapped to ``width`` (default: the terminal's, at most 100
+    columns). Ends with the counts by severity and how to get the full table.
+    """
+    width = _width(width)
+
+    def wrap(text, indent, more=""):
+        return textwrap.wrap(text, width, initial_indent=indent,
+                             subsequent_indent=indent + more, break_on_hyphens=False)
+
+    lines = []
+    for (client, episode), group in table.groupby(["client_id", "episode_id"], sort=False,
+                                                  dropna=False):
+        clinicians = ", ".join(dict.fromkeys(group["clinician_id"].dropna().astype(str))) \
+            if "clinician_id" in group else ""
+        lines.append(f"{client}   episode {'?' if pd.isna(episode) else episode}   "
+                     f"clinician {clinicians or '(none)'}")
+        for row in group.itertuples(index=False):
+            when = "session ?" if pd.isna(row.session_number) else \
+                f"session {row.session_number}"
+            if not pd.isna(row.session_date):
+                when += f", {row.session_date.day} {row.session_date:%b %Y}"
+            lines.append(f"  {row.severity:<8}  {when}  {row.rule}")
+            lines += wrap(_SESSION_PREFIX.sub("", str(row.message), count=1), "    ")
+            if isinstance(row.suggestion, str) and row.suggestion:
+                lines += wrap("Suggestion: " + row.suggestion, "    ", "  ")
+        lines.append("")
+    counts = table["severity"].value_counts()
+    clients = table[["client_id", "episode_id"]].drop_duplicates().shape[0]
+    lines += wrap(f"{_count(len(table), 'alert')} for {_count(clients, 'client episode')}: "
+                  + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("critical", "warning",
+                                                                   "info")) + ".", "")
+    lines += wrap("The full table, every column: -o FILE (.csv, .tsv, .parquet or .xlsx).", "")
+    return "\n".join(lines)
 
 
 def cmd_note(args) -> int:

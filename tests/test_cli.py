@@ -134,8 +134,11 @@ def test_alerts_command_rules_and_clinician_filters(capsys):
     code, text, _ = run(capsys, "alerts", SAMPLE / "caseload.csv", "--rules", "sharp_drop",
                         "--clinician", "T01")
     assert code == 0
-    lines = [line for line in text.splitlines()[1:] if line.strip()]
-    assert lines and all("sharp_drop" in line for line in lines)
+    lines = text.splitlines()
+    rules = [line for line in lines if line.startswith("  ") and not line.startswith("   ")]
+    heads = [line for line in lines[:-2] if line and not line.startswith(" ")]
+    assert rules and all(line.endswith("  sharp_drop") for line in rules)
+    assert heads and all(line.endswith("clinician T01") for line in heads)
     code, _, err = run(capsys, "alerts", SAMPLE / "caseload.csv", "--rules", "nonsense")
     assert code == 2 and "Invalid --rules: unknown rule(s) 'nonsense'; valid rules: " in err
     code, _, err = run(capsys, "alerts", SAMPLE / "caseload.csv", "--since", "last week")
@@ -290,3 +293,80 @@ def test_a_cutoff_kind_is_read_in_any_case(capsys, tmp_path):
     path.write_text(TINY)
     code, out, _ = run(capsys, "clients", path, "--cutoff", " A ", "-o", tmp_path / "c.csv")
     assert code == 0 and "Wrote 1 client episodes" in out
+
+
+def _alert_data(tmp_path):
+    """Two clinicians; client C1's alliance falls sharply at its last session (9 March)."""
+    rows = ["client_id,episode_id,clinician_id,session_date,measure,item_1,item_2,item_3,"
+            "item_4"]
+    for day, srs in (("2026-03-02", 9.5), ("2026-03-09", 6.0)):
+        rows += [f"C1,E1,T03,{day},ORS,5,5,5,5", f"C1,E1,T03,{day},SRS,{srs},{srs},{srs},{srs}"]
+    rows += ["C2,E2,T04,2026-03-02,ORS,6,6,6,6", "C2,E2,T04,2026-03-02,SRS,9.2,9.2,9.2,9.2"]
+    path = tmp_path / "caseload.csv"
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_a_clinician_not_in_the_data_is_an_error_with_a_hint(capsys, tmp_path):
+    path = _alert_data(tmp_path)
+    code, out, err = run(capsys, "alerts", path, "--clinician", "t03")
+    assert code == 2 and out == ""
+    assert "No clinician t03 (did you mean T03? ids match exactly" in err
+    assert "Its clinicians are T03, T04." in err
+    code, _, err = run(capsys, "alerts", path, "--clinician", "T03", "--clinician", "T9")
+    assert code == 2 and "No clinician T9 in the data" in err and "did you mean" not in err
+    code, out, _ = run(capsys, "alerts", path, "--clinician", "T04", "--since", "2026-03-01")
+    assert code == 0 and out.strip() == "No alerts for T04 since 2026-03-01."
+
+
+def test_since_after_the_data_says_so(capsys, tmp_path):
+    path = _alert_data(tmp_path)
+    code, out, _ = run(capsys, "alerts", path, "--since", "2026-04-01")
+    assert code == 0
+    assert out.strip() == ("No alerts: --since 2026-04-01 is after the data's last session "
+                           "(2026-03-09).")
+    code, out, _ = run(capsys, "alerts", path, "--since", "2026-04-01", "-o",
+                       tmp_path / "a.csv")
+    assert code == 0 and "Note: --since 2026-04-01 is after the data's last session" in out
+    code, out, _ = run(capsys, "alerts", path, "--since", "2026-03-09", "--min-severity",
+                       "critical", "--rules", "sharp_drop,drop", "--clinician", "T04")
+    assert out.strip() == ("No critical alerts of the rule(s) sharp_drop, drop for T04 "
+                           "since 2026-03-09.")
+
+
+def test_alerts_on_a_terminal_are_grouped_by_client_and_wrapped(capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr("shutil.get_terminal_size", lambda fallback=None: os.terminal_size(
+        (60, 24)))
+    path = _alert_data(tmp_path)
+    code, out, _ = run(capsys, "alerts", path)
+    assert code == 0
+    lines = out.splitlines()
+    assert max(map(len, lines)) <= 60
+    assert lines[0] == "C1   episode E1   clinician T03"
+    assert lines[1].startswith("  critical  session 2, 9 Mar 2026  sharp_drop")
+    assert lines[2].startswith("    SRS fell 14 points")  # "Session 2, ...:" is in the heading
+    assert any(line.startswith("    Suggestion: ") for line in lines)
+    assert any(line.startswith("      ") for line in lines)  # the suggestion wraps, indented
+    count = " ".join(lines[len(lines) - lines[::-1].index(""):])  # after the last blank line
+    assert "for 1 client episode: 1 critical, " in count and "-o FILE" in count
+    full = tmp_path / "a.csv"
+    run(capsys, "alerts", path, "-o", full)
+    assert count.startswith(f"{len(pd.read_csv(full))} alerts for 1 client episode")
+
+
+def test_format_alerts_caps_the_width_and_keeps_the_table_order():
+    from srs_analytics import alerts, load
+    from srs_analytics.cli import format_alerts
+
+    table = alerts(load(SAMPLE / "caseload.csv").data, latest_only=True)
+    text = format_alerts(table, width=300)
+    lines = text.splitlines()
+    assert max(map(len, lines)) <= 100
+    headings = [line.split()[0] for line in lines if line and not line.startswith(" ")][:-2]
+    assert headings == list(dict.fromkeys(table["client_id"]))[:len(headings)]
+    assert lines[1].split()[0] == "critical"
+    counts = table["severity"].value_counts()
+    assert lines[-2] == (f"{len(table)} alerts for "
+                         f"{len(table[['client_id', 'episode_id']].drop_duplicates())} client "
+                         f"episodes: {counts['critical']} critical, {counts['warning']} "
+                         f"warning, {counts['info']} info.")
