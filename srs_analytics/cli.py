@@ -521,8 +521,9 @@ def main(argv: list[str] | None = None) -> int:
         _say(str(exc))
         return 2
     except OSError as exc:
-        _say(f"Could not read or write a file: {exc.strerror or exc} "
-             f"({getattr(exc, 'filename', '') or ''}).")
+        where = getattr(exc, "filename", None)
+        _say(f"Could not read or write a file: {exc.strerror or exc}"
+             + (f" ({where})." if where else "."))
         return 2
     except KeyboardInterrupt:
         return 130

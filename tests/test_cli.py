@@ -370,3 +370,12 @@ def test_format_alerts_caps_the_width_and_keeps_the_table_order():
                          f"{len(table[['client_id', 'episode_id']].drop_duplicates())} client "
                          f"episodes: {counts['critical']} critical, {counts['warning']} "
                          f"warning, {counts['info']} info.")
+
+
+def test_a_file_that_cannot_be_written_is_a_message(capsys, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(TINY)
+    (tmp_path / "taken.csv").mkdir()
+    code, _, err = run(capsys, "convert", path, "-o", tmp_path / "taken.csv")
+    assert code == 2 and err.startswith("srs-analytics: Could not read or write a file: ")
+    assert "taken.csv" in err and "()" not in err and "bug" not in err

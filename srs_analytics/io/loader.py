@@ -196,7 +196,8 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     True
     """
     if conflicts not in ("hold", "last"):
-        raise LoadError(f"conflicts must be 'hold' or 'last'; got {conflicts!r}.")
+        raise LoadError(f"conflicts must be 'hold' or 'last' ('last' is --keep-last on the "
+                        f"command line); got {conflicts!r}.")
     flat = []
     for item in inputs:
         flat.extend(item if isinstance(item, (list, tuple)) else [item])
