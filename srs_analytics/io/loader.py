@@ -216,14 +216,19 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     workbooks = 0
     for i, inp in enumerate(inputs):
         name = inp.item.name if isinstance(inp.item, Path) else f"<DataFrame {i + 1}>"
-        try:
+        try:  # in a folder, an unreadable file is passed over, as is one without ORS/SRS data
             raw = read_any(inp.item, index=i, sheet=sheet, encoding=encoding)
-            usable, others = _exports(raw, source, m)
         except LoadError as exc:
             if inp.found_in is None:
                 raise
-            why = str(exc).removeprefix(f"{name}: ")  # the entry names the file itself
-            passed_over.append({"file": name, "reason": why, "found_in": inp.found_in})
+            passed_over.append(_passed(name, exc, inp.found_in))
+            continue
+        try:
+            usable, others = _exports(raw, source, m)
+        except _NotAnExport as exc:
+            if inp.found_in is None:
+                raise
+            passed_over.append(_passed(name, exc, inp.found_in))
             continue
         workbooks += any(t.info.get("format") in ("xlsx", "ods") for t in raw)
         passed_over += [{"file": t.name, "reason": why, "found_in": inp.found_in}
@@ -270,12 +275,22 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     return LoadResult(canonical, rejected, skipped, dup_table, conf_table, report)
 
 
+class _NotAnExport(LoadError):
+    """An input none of whose tables holds ORS/SRS columns (skipped in a folder)."""
+
+
+def _passed(name: str, exc: LoadError, found_in: str) -> dict:
+    """The files_skipped entry of a file of a folder (its reason without its name)."""
+    return {"file": name, "reason": str(exc).removeprefix(f"{name}: "), "found_in": found_in}
+
+
 def _exports(raw: list, source, mapping) -> tuple[list, list]:
     """The tables of one input that are ORS/SRS data, with their layouts, and the others.
 
     A table without recognisable score columns (a summary sheet, a list of clients) is set
     aside with the reason, as long as another table of the input is data; when none is,
-    this raises, naming each table and why.
+    this raises :class:`_NotAnExport`, naming each table and why. A table with score
+    columns that cannot be laid out is an export with a problem: a plain LoadError.
     """
     usable, others = [], []
     for t in raw:
@@ -287,8 +302,8 @@ def _exports(raw: list, source, mapping) -> tuple[list, list]:
             others.append((t, str(exc)))
     if not usable:
         if len(others) == 1:
-            raise _named(LoadError(others[0][1]), others[0][0].name)
-        raise LoadError(f"No table of {raw[0].name.split(':')[0]} holds ORS/SRS data. "
+            raise _NotAnExport(str(_named(LoadError(others[0][1]), others[0][0].name)))
+        raise _NotAnExport(f"No table of {raw[0].name.split(':')[0]} holds ORS/SRS data. "
                         + " ".join(f"{t.name}: {_first_sentence(why)}." for t, why in others))
     return usable, others
 

@@ -227,8 +227,13 @@ def test_a_file_named_explicitly_that_is_not_an_export_is_an_error_naming_it(tmp
 
 def test_an_export_with_a_real_problem_in_a_folder_is_still_an_error(tmp_path):
     _stray_folder(tmp_path)
-    (tmp_path / "march.csv").write_text(EXPORT.replace("2026-03-02", "02/03/2026"))
+    march = tmp_path / "march.csv"
+    march.write_text(EXPORT.replace("2026-03-02", "02/03/2026"))
     with pytest.raises(LoadError, match="dayfirst"):
+        load(tmp_path)
+    # score columns that cannot be laid out: a CamCOPS table without a stable client id
+    march.write_text("qdate,qindividual,qinterpersonal,qsocial,qoverall\n2026-03-02,5,5,5,5\n")
+    with pytest.raises(LoadError, match="march.csv: a CamCOPS table without a stable"):
         load(tmp_path)
 
 
