@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
+import shutil
 import sys
 import textwrap
 from pathlib import Path
 
 import pandas as pd
 
+from . import __version__
 from .io.readers import LoadError
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -37,6 +41,9 @@ def _load_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--item-scale", choices=["points", "mm"],
                    help="items scored 0-10 (points) or 0-100 (mm); detected when not given")
     p.add_argument("--encoding", help="text encoding (detected when not given)")
+    p.add_argument("--sheet", metavar="NAME",
+                   help="read only this sheet of a workbook (default: every sheet that holds "
+                   "ORS/SRS data; the others are skipped and reported)")
     p.add_argument("--keep-last", action="store_true",
                    help="for conflicting versions of an administration, load the version "
                    "from the file given last (default: hold both back)")
@@ -63,9 +70,14 @@ def _expected_model(args, data):
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .alerting import SEVERITIES
+    from .instruments import INSTRUMENTS
+    from .outcomes import OutcomeSettings
+
     parser = argparse.ArgumentParser(
         prog="srs-analytics",
         description="Load, validate and analyse SRS/ORS (PCOMS) feedback data.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -83,19 +95,25 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clients", help="one row per client and episode: outcome, alliance, "
                        "expected response")
     _load_options(p)
-    p.add_argument("--method", choices=["points", "jt"], default="points",
-                   help="reliable change: points (default, 5 points) or Jacobson-Truax")
-    p.add_argument("--rci", type=float, default=5.0,
-                   help="reliable change in points for --method points (default 5)")
-    p.add_argument("--reliability", type=float, default=0.93,
-                   help="reliability for --method jt (default .93, Miller et al. 2003)")
-    p.add_argument("--cutoff", default="default",
-                   help="clinical cutoff: default (by age group: 25 adult, 28 adolescent, "
-                   "32 child), a, b, c (Jacobson-Truax) or a number")
-    p.add_argument("--functional-mean", type=float, default=30.5,
-                   help="non-clinical mean for cutoffs b and c (default 30.5)")
-    p.add_argument("--functional-sd", type=float, default=5.8,
-                   help="non-clinical SD for cutoffs b and c (default 5.8)")
+    d = OutcomeSettings()  # the defaults, shown in --help as the library has them
+    ors, cors = INSTRUMENTS["ORS"].cutoffs, INSTRUMENTS["CORS"].cutoffs
+    p.add_argument("--method", choices=["points", "jt"], default=d.method,
+                   help=f"reliable change: points (a fixed number of points, default "
+                   f"{d.rci:g}) or jt (Jacobson-Truax); default {d.method}")
+    p.add_argument("--rci", type=float, default=d.rci,
+                   help=f"reliable change in points for --method points (default {d.rci:g})")
+    p.add_argument("--reliability", type=float, default=d.reliability,
+                   help=f"reliability for --method jt (default {d.reliability:g}, Miller et "
+                   "al. 2003)")
+    p.add_argument("--cutoff", default=d.cutoff,
+                   help=f"clinical cutoff: default (by age group: {ors['adult']:g} adult, "
+                   f"{ors['adolescent']:g} adolescent, {cors['child']:g} child), a, b, c "
+                   "(Jacobson-Truax) or a number")
+    p.add_argument("--functional-mean", type=float, default=d.functional_mean,
+                   help=f"non-clinical mean for cutoffs b and c (default "
+                   f"{d.functional_mean:g})")
+    p.add_argument("--functional-sd", type=float, default=d.functional_sd,
+                   help=f"non-clinical SD for cutoffs b and c (default {d.functional_sd:g})")
     _history_option(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file: .csv, .tsv, .parquet or .xlsx")
@@ -107,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="only alerts on sessions from this date (yyyy-mm-dd) on")
     p.add_argument("--clinician", action="append", metavar="ID",
                    help="only this clinician's clients (repeat for several)")
-    p.add_argument("--min-severity", choices=["info", "warning", "critical"],
+    p.add_argument("--min-severity", choices=SEVERITIES,
                    help="only alerts of this severity or worse")
     p.add_argument("--latest-only", action="store_true",
                    help="only alerts on each episode's latest session")
@@ -135,13 +153,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args):
+def _load(args, *, quiet: bool = False):
+    """Load the PATHs; unless ``quiet``, say on stderr which files were not exports."""
     from .io import load
 
-    return load(args.paths, source=args.source, mapping=args.mapping, dayfirst=args.dayfirst,
-                item_scale=args.item_scale, encoding=args.encoding,
-                keep_identifying=args.keep_identifying,
-                conflicts="last" if args.keep_last else "hold")
+    res = load(args.paths, source=args.source, mapping=args.mapping, dayfirst=args.dayfirst,
+               item_scale=args.item_scale, encoding=args.encoding, sheet=args.sheet,
+               keep_identifying=args.keep_identifying,
+               conflicts="last" if args.keep_last else "hold")
+    skipped = res.report.get("files_skipped", [])
+    if skipped and not quiet:
+        _say(f"note: {len(skipped)} file(s) or sheet(s) skipped, not ORS/SRS exports: "
+             + ", ".join(f["file"] for f in skipped) + " (see 'srs-analytics validate').")
+    return res
 
 
 def _check_output(path: str) -> Path:
@@ -164,7 +188,7 @@ def cmd_validate(args) -> int:
         out = Path(args.rejected_out)
         if not out.parent.exists():
             raise LoadError(f"The folder {out.parent} for --rejected-out does not exist.")
-    res = _load(args)
+    res = _load(args, quiet=True)  # the report lists the skipped files
     if args.rejected_out:
         res.rejected.to_csv(args.rejected_out, index=False)
     if args.json:
@@ -189,26 +213,38 @@ def cmd_convert(args) -> int:
     return 0
 
 
+def _settings(cls, options: dict):
+    """``cls(**values)``; its ValueError becomes a message naming the command-line option.
+
+    ``options`` maps each field to ``(value, option)``. The settings dataclasses check
+    their own ranges and names; the command line repeats none of those checks.
+    """
+    try:
+        return cls(**{k: v for k, (v, _) in options.items()})
+    except ValueError as exc:
+        msg = str(exc).rstrip(".")
+        named = [opt for k, (_, opt) in options.items() if re.match(rf"\W*{k}\b", msg)]
+        if not named and len(options) == 1:
+            named = [opt for _, opt in options.values()]
+        raise LoadError(f"Invalid {named[0] if named else 'settings'}: {msg}.") from None
+
+
 def cmd_clients(args) -> int:
     from .clients import ClientSettings, client_table
     from .io.writers import write_table
     from .outcomes import OutcomeSettings
 
     out = _check_output(args.output)
-    cutoff = args.cutoff
-    if cutoff not in ("default", "a", "b", "c"):
-        try:
-            cutoff = float(cutoff)
-        except ValueError:
-            raise LoadError(f"--cutoff must be default, a, b, c or a number; got "
-                            f"{args.cutoff!r}.") from None
+    cutoff = args.cutoff.strip().lower()
     try:
-        settings = OutcomeSettings(method=args.method, rci=args.rci,
-                                   reliability=args.reliability, cutoff=cutoff,
-                                   functional_mean=args.functional_mean,
-                                   functional_sd=args.functional_sd)
-    except ValueError as exc:
-        raise LoadError(f"Invalid outcome settings: {exc}.") from None
+        cutoff = float(cutoff)  # a number; else a kind, checked by OutcomeSettings
+    except ValueError:
+        pass
+    settings = _settings(OutcomeSettings, {
+        "method": (args.method, "--method"), "rci": (args.rci, "--rci"),
+        "reliability": (args.reliability, "--reliability"), "cutoff": (cutoff, "--cutoff"),
+        "functional_mean": (args.functional_mean, "--functional-mean"),
+        "functional_sd": (args.functional_sd, "--functional-sd")})
     res = _load(args)
     model = _expected_model(args, res.data)
     table = client_table(res.data, settings=ClientSettings(outcome=settings), model=model)
@@ -222,7 +258,7 @@ def cmd_clients(args) -> int:
 
 
 def cmd_alerts(args) -> int:
-    from .alerting import RULES, AlertSettings, alerts
+    from .alerting import AlertSettings, alerts
     from .io.writers import write_table
 
     out = _check_output(args.output) if args.output else None
@@ -232,34 +268,142 @@ def cmd_alerts(args) -> int:
         if pd.isna(since):
             raise LoadError(f"--since must be a date like 2026-03-01; got {args.since!r}.")
     settings = AlertSettings()
-    if args.rules:
+    if args.rules is not None:
         names = [r.strip() for r in args.rules.split(",") if r.strip()]
-        unknown = [r for r in names if r not in RULES]
-        if unknown:
-            raise LoadError(f"Unknown rule(s) {', '.join(unknown)}; the rules are "
-                            f"{', '.join(RULES)}.")
-        settings = settings.without(*[r for r in RULES if r not in names])
+        if not names:
+            raise LoadError(f"--rules names no rule; got {args.rules!r}. Leave it out to run "
+                            "every rule.")
+        settings = _settings(AlertSettings, {"rules": (frozenset(names), "--rules")})
     res = _load(args)
+    if args.clinician:
+        _check_clinicians(args.clinician, res.data)
     model = _expected_model(args, res.data)
     table = alerts(res.data, settings=settings, model=model, since=since,
                    clinicians=args.clinician, min_severity=args.min_severity,
                    latest_only=args.latest_only)
+    late = _after_the_data(since, res.data)
     if out:
         write_table(table, out)
         counts = table["severity"].value_counts()
         print(f"Wrote {len(table)} alerts to {out}: " + (", ".join(
             f"{k} {counts.get(k, 0)}" for k in ("critical", "warning", "info"))) + ".")
+        if late:
+            print(f"Note: {late}.")
         print(model)
+    elif len(table):
+        print(format_alerts(table))
     else:
-        with pd.option_context("display.max_colwidth", 120, "display.width", 200):
-            print(table[["client_id", "session_number", "session_date", "rule", "severity",
-                         "message"]].to_string(index=False) if len(table) else "No alerts.")
+        print(textwrap.fill(f"No alerts: {late}." if late else _no_alerts(args, since),
+                            _width()))
     return 0
+
+
+def _check_clinicians(wanted: list[str], data: pd.DataFrame) -> None:
+    """A --clinician that is not in the data is a mistake (a typo), not "no alerts"."""
+    known = sorted(data["clinician_id"].dropna().astype(str).unique()) \
+        if "clinician_id" in data else []
+    missing = [c for c in wanted if c not in known]
+    if not missing:
+        return
+    if not known:
+        raise LoadError(f"--clinician {', '.join(missing)}: the data names no clinician "
+                        "(no clinician column, or it is empty).")
+    said = []
+    for c in missing:
+        alike = [k for k in known if k.casefold() == c.strip().casefold()]
+        said.append(f"{c}" + (f" (did you mean {alike[0]}? ids match exactly, case "
+                              "included)" if alike else ""))
+    shown = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10
+                                     else "")
+    raise LoadError(f"No clinician {' or '.join(said)} in the data. Its clinicians are "
+                    f"{shown}.")
+
+
+def _after_the_data(since, data: pd.DataFrame) -> str | None:
+    """The sentence for a --since after the data's last session, else None."""
+    if since is None or not len(data) or data["session_date"].isna().all():
+        return None
+    last = data["session_date"].max()
+    if since <= last:
+        return None
+    return f"--since {since:%Y-%m-%d} is after the data's last session ({last:%Y-%m-%d})"
+
+
+def _no_alerts(args, since) -> str:
+    """"No alerts for T03 since 2026-03-01.": the filters in plain words."""
+    severity = {"critical": "critical ", "warning": "warning or critical "}.get(
+        args.min_severity, "")
+    words = [f"No {severity}alerts"]
+    if args.rules:
+        words.append(f"of the rule(s) {args.rules.replace(',', ', ')}")
+    if args.clinician:
+        words.append("for " + " or ".join(args.clinician))
+    if args.latest_only:
+        words.append("at the latest session of each episode")
+    if since is not None:
+        words.append(f"since {since:%Y-%m-%d}")
+    return " ".join(words) + "."
+
+
+def _width(width: int | None = None) -> int:
+    """The width to wrap text to: the terminal's (or ``width``), 40 to 100 columns."""
+    if width is None:
+        width = shutil.get_terminal_size((80, 24)).columns
+    return max(40, min(width, 100))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+_SESSION_PREFIX = re.compile(r"^(Session \d+(, )?)?(\d{1,2} [A-Z][a-z]{2} \d{4})?: ")
+
+
+def format_alerts(table: pd.DataFrame, width: int | None = None) -> str:
+    """An alerts table as text for a terminal, grouped by client and episode.
+
+    Clients come in the table's order (most severe first), each with a heading (client,
+    episode, clinician) and then, per alert, the severity, session and date, rule, and the
+    message and suggestion wrapped to ``width`` (default: the terminal's, at most 100
+    columns). Ends with the counts by severity and how to get the full table.
+    """
+    width = _width(width)
+
+    def wrap(text, indent, more=""):
+        return textwrap.wrap(text, width, initial_indent=indent,
+                             subsequent_indent=indent + more, break_on_hyphens=False)
+
+    lines = []
+    for (client, episode), group in table.groupby(["client_id", "episode_id"], sort=False,
+                                                  dropna=False):
+        clinicians = ", ".join(dict.fromkeys(group["clinician_id"].dropna().astype(str))) \
+            if "clinician_id" in group else ""
+        lines.append(f"{client}   episode {'?' if pd.isna(episode) else episode}   "
+                     f"clinician {clinicians or '(none)'}")
+        for row in group.itertuples(index=False):
+            when = "session ?" if pd.isna(row.session_number) else \
+                f"session {row.session_number}"
+            if not pd.isna(row.session_date):
+                when += f", {row.session_date.day} {row.session_date:%b %Y}"
+            lines.append(f"  {row.severity:<8}  {when}  {row.rule}")
+            lines += wrap(_SESSION_PREFIX.sub("", str(row.message), count=1), "    ")
+            if isinstance(row.suggestion, str) and row.suggestion:
+                lines += wrap("Suggestion: " + row.suggestion, "    ", "  ")
+        lines.append("")
+    counts = table["severity"].value_counts()
+    clients = table[["client_id", "episode_id"]].drop_duplicates().shape[0]
+    lines += wrap(f"{_count(len(table), 'alert')} for {_count(clients, 'client episode')}: "
+                  + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("critical", "warning",
+                                                                   "info")) + ".", "")
+    lines += wrap("The full table, every column: -o FILE (.csv, .tsv, .parquet or .xlsx).", "")
+    return "\n".join(lines)
 
 
 def cmd_note(args) -> int:
     from .notes import progress_note
 
+    if args.session is not None and args.session < 1:
+        raise LoadError(f"--session must be 1 or more; got {args.session}.")
     res = _load(args)
     try:
         print(progress_note(res.data, args.client, args.session, episode_id=args.episode))
@@ -274,6 +418,8 @@ def cmd_simulate(args) -> int:
 
     if args.clients < 1:
         raise LoadError(f"--clients must be 1 or more; got {args.clients}.")
+    if args.seed < 0:
+        raise LoadError(f"--seed must be 0 or more; got {args.seed}.")
     out = _check_output(args.output)
     data = simulate(args.clients, seed=args.seed)
     write_canonical(data, out)
@@ -349,18 +495,35 @@ def _demo_analyses(data, outdir: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``srs-analytics`` console script."""
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit:  # --help, --version, a usage error: printed by argparse
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _drop_stdout()
+            return 141
+        raise
     handler = {"validate": cmd_validate, "convert": cmd_convert, "clients": cmd_clients,
                "alerts": cmd_alerts, "note": cmd_note, "simulate": cmd_simulate,
                "demo": cmd_demo}[args.command]
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
+        return code
+    except BrokenPipeError:
+        # The reader went away (`srs-analytics alerts ... | head`): stop quietly, as a Unix
+        # tool killed by SIGPIPE does, with its status 141 (128 + 13). Not 0: the output
+        # was cut short, which `set -o pipefail` should see as it does for grep or cat.
+        _drop_stdout()
+        return 141
     except LoadError as exc:
         _say(str(exc))
         return 2
     except OSError as exc:
-        _say(f"Could not read or write a file: {exc.strerror or exc} "
-             f"({getattr(exc, 'filename', '') or ''}).")
+        where = getattr(exc, "filename", None)
+        _say(f"Could not read or write a file: {exc.strerror or exc}"
+             + (f" ({where})." if where else "."))
         return 2
     except KeyboardInterrupt:
         return 130
@@ -370,8 +533,19 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so that the exit's flush of it cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a captured stream)
+        pass
+    finally:
+        os.close(devnull)
+
+
 def _say(message: str) -> None:
-    print("srs-analytics: " + textwrap.fill(message, 88, subsequent_indent="  "),
+    print(textwrap.fill(message, 88, initial_indent="srs-analytics: ", subsequent_indent="  "),
           file=sys.stderr)
 
 

@@ -17,9 +17,10 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 
 def run(capsys, *args):
+    """Exit code, stdout, and stderr with its wrapping undone (one space between words)."""
     code = main([str(a) for a in args])
     out = capsys.readouterr()
-    return code, out.out, out.err
+    return code, out.out, " ".join(out.err.split())
 
 
 def test_validate_json_has_the_promised_keys(capsys):
@@ -85,7 +86,7 @@ def test_simulate_command(capsys, tmp_path):
     (["validate", "{sample}/caseload.csv", "--source", "camcops"], "patient"),
     (["simulate", "--clients", "0", "-o", "/tmp/x.csv"], "--clients"),
     (["validate", "{empty}"], "empty"),
-    (["validate", "{garbage}"], "No recognisable"),
+    (["validate", "{garbage}"], "looks like a binary file"),
 ])
 def test_bad_input_gives_a_message_not_a_traceback(capsys, tmp_path, args, needle):
     empty = tmp_path / "empty.csv"
@@ -133,10 +134,13 @@ def test_alerts_command_rules_and_clinician_filters(capsys):
     code, text, _ = run(capsys, "alerts", SAMPLE / "caseload.csv", "--rules", "sharp_drop",
                         "--clinician", "T01")
     assert code == 0
-    lines = [line for line in text.splitlines()[1:] if line.strip()]
-    assert lines and all("sharp_drop" in line for line in lines)
+    lines = text.splitlines()
+    rules = [line for line in lines if line.startswith("  ") and not line.startswith("   ")]
+    heads = [line for line in lines[:-2] if line and not line.startswith(" ")]
+    assert rules and all(line.endswith("  sharp_drop") for line in rules)
+    assert heads and all(line.endswith("clinician T01") for line in heads)
     code, _, err = run(capsys, "alerts", SAMPLE / "caseload.csv", "--rules", "nonsense")
-    assert code == 2 and "Unknown rule" in err
+    assert code == 2 and "Invalid --rules: unknown rule(s) 'nonsense'; valid rules: " in err
     code, _, err = run(capsys, "alerts", SAMPLE / "caseload.csv", "--since", "last week")
     assert code == 2 and "--since" in err
 
@@ -167,3 +171,211 @@ def test_expected_response_fitted_on_a_history(capsys, tmp_path):
     code, text, _ = run(capsys, "alerts", month, "--history", history, "-o",
                         tmp_path / "a.csv")
     assert code == 0 and "Expected treatment response" in text
+
+
+def test_a_folder_with_stray_files_and_a_summary_sheet(capsys, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Summary"
+    wb.active.append(["Clinician", "Clients"])
+    data = wb.create_sheet("Data")
+    for row in [["client_id", "session_date", "measure", "total"], ["C1", "2026-03-02", "ORS", 21]]:
+        data.append(row)
+    wb.save(tmp_path / "book.xlsx")
+    (tmp_path / "todo.txt").write_text("call the auditor\n")
+    code, out, _ = run(capsys, "validate", tmp_path, "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["loaded"] == 1
+    assert [f["file"] for f in report["files_skipped"]] == ["book.xlsx:Summary", "todo.txt"]
+    code, out, err = run(capsys, "convert", tmp_path, "-o", tmp_path / "out.csv")
+    assert code == 0 and "Wrote 1 administrations" in out
+    assert "2 file(s) or sheet(s) skipped" in err and "todo.txt" in err
+    code, out, err = run(capsys, "validate", tmp_path / "book.xlsx", "--sheet", "Data")
+    assert code == 0 and "Not loaded" not in out and err == ""
+    code, _, err = run(capsys, "validate", tmp_path / "book.xlsx", "--sheet", "Summary")
+    assert code == 2 and "book.xlsx: No recognisable" in err
+    code, _, err = run(capsys, "validate", tmp_path / "todo.txt")
+    assert code == 2 and err.startswith("srs-analytics: todo.txt: No recognisable")
+
+
+def test_version(capsys):
+    import srs_analytics
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"srs-analytics {srs_analytics.__version__}"
+
+
+class _ClosedPipe:
+    """A stdout whose reader has gone away (`| head`)."""
+
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_pipe_ends_quietly(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    code = main(["note", str(SAMPLE / "caseload.csv"), "--client", "C00002"])
+    assert code == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_a_closed_pipe_ends_quietly_in_a_real_process(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("client_id,session_date,measure,total\nC1,2026-03-02,ORS,20\n")
+    exe = Path(sys.executable).with_name("srs-analytics")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "srs_analytics.cli"]
+    proc = subprocess.Popen([*cmd, "validate", str(path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before anything is written
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 141 and err == b"", err
+
+
+TINY = "client_id,session_date,measure,total\nC1,2026-03-02,ORS,20\nC1,2026-03-09,ORS,26\n"
+
+
+@pytest.mark.parametrize("option,value", [
+    ("--cutoff", "100"), ("--cutoff", "nan"), ("--cutoff", "d"), ("--rci", "0"),
+    ("--rci", "50"), ("--reliability", "1.5"), ("--reliability", "-0.1"),
+    ("--functional-mean", "50"), ("--functional-mean", "-1"), ("--functional-sd", "0"),
+    ("--functional-sd", "41"),
+])
+def test_out_of_range_settings_are_refused_naming_the_option(capsys, tmp_path, option, value):
+    path = tmp_path / "f.csv"
+    path.write_text(TINY)
+    out = tmp_path / "clients.csv"
+    code, _, err = run(capsys, "clients", path, option, value, "-o", out)
+    assert code == 2, err
+    assert err.startswith(f"srs-analytics: Invalid {option}: ") and "bug" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["note", "{tiny}", "--client", "C1", "--session", "0"], "--session must be 1 or more"),
+    (["simulate", "--seed", "-1", "-o", "{out}"], "--seed must be 0 or more"),
+    (["simulate", "--clients", "0", "-o", "{out}"], "--clients must be 1 or more"),
+    (["alerts", "{tiny}", "--since", "soon"], "--since must be a date"),
+    (["alerts", "{tiny}", "--rules", " , "], "--rules names no rule"),
+])
+def test_other_impossible_values_are_refused(capsys, tmp_path, args, needle):
+    (tmp_path / "f.csv").write_text(TINY)
+    args = [a.format(tiny=tmp_path / "f.csv", out=tmp_path / "o.csv") for a in args]
+    code, _, err = run(capsys, *args)
+    assert code == 2 and needle in err
+
+
+def test_settings_defaults_come_from_the_dataclasses(capsys, monkeypatch):
+    from srs_analytics.cli import _parser
+    from srs_analytics.outcomes import OutcomeSettings
+
+    d = OutcomeSettings()
+    args = _parser().parse_args(["clients", "x.csv", "-o", "o.csv"])
+    assert (args.method, args.rci, args.reliability, args.cutoff, args.functional_mean,
+            args.functional_sd) == (d.method, d.rci, d.reliability, d.cutoff,
+                                    d.functional_mean, d.functional_sd)
+    with pytest.raises(SystemExit):
+        main(["clients", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"(default {d.reliability:g}, Miller" in help_text
+    assert f"(default {d.functional_sd:g})" in help_text
+
+
+def test_a_cutoff_kind_is_read_in_any_case(capsys, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(TINY)
+    code, out, _ = run(capsys, "clients", path, "--cutoff", " A ", "-o", tmp_path / "c.csv")
+    assert code == 0 and "Wrote 1 client episodes" in out
+
+
+def _alert_data(tmp_path):
+    """Two clinicians; client C1's alliance falls sharply at its last session (9 March)."""
+    rows = ["client_id,episode_id,clinician_id,session_date,measure,item_1,item_2,item_3,"
+            "item_4"]
+    for day, srs in (("2026-03-02", 9.5), ("2026-03-09", 6.0)):
+        rows += [f"C1,E1,T03,{day},ORS,5,5,5,5", f"C1,E1,T03,{day},SRS,{srs},{srs},{srs},{srs}"]
+    rows += ["C2,E2,T04,2026-03-02,ORS,6,6,6,6", "C2,E2,T04,2026-03-02,SRS,9.2,9.2,9.2,9.2"]
+    path = tmp_path / "caseload.csv"
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_a_clinician_not_in_the_data_is_an_error_with_a_hint(capsys, tmp_path):
+    path = _alert_data(tmp_path)
+    code, out, err = run(capsys, "alerts", path, "--clinician", "t03")
+    assert code == 2 and out == ""
+    assert "No clinician t03 (did you mean T03? ids match exactly" in err
+    assert "Its clinicians are T03, T04." in err
+    code, _, err = run(capsys, "alerts", path, "--clinician", "T03", "--clinician", "T9")
+    assert code == 2 and "No clinician T9 in the data" in err and "did you mean" not in err
+    code, out, _ = run(capsys, "alerts", path, "--clinician", "T04", "--since", "2026-03-01")
+    assert code == 0 and out.strip() == "No alerts for T04 since 2026-03-01."
+
+
+def test_since_after_the_data_says_so(capsys, tmp_path):
+    path = _alert_data(tmp_path)
+    code, out, _ = run(capsys, "alerts", path, "--since", "2026-04-01")
+    assert code == 0
+    assert out.strip() == ("No alerts: --since 2026-04-01 is after the data's last session "
+                           "(2026-03-09).")
+    code, out, _ = run(capsys, "alerts", path, "--since", "2026-04-01", "-o",
+                       tmp_path / "a.csv")
+    assert code == 0 and "Note: --since 2026-04-01 is after the data's last session" in out
+    code, out, _ = run(capsys, "alerts", path, "--since", "2026-03-09", "--min-severity",
+                       "critical", "--rules", "sharp_drop,drop", "--clinician", "T04")
+    assert out.strip() == ("No critical alerts of the rule(s) sharp_drop, drop for T04 "
+                           "since 2026-03-09.")
+
+
+def test_alerts_on_a_terminal_are_grouped_by_client_and_wrapped(capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr("shutil.get_terminal_size", lambda fallback=None: os.terminal_size(
+        (60, 24)))
+    path = _alert_data(tmp_path)
+    code, out, _ = run(capsys, "alerts", path)
+    assert code == 0
+    lines = out.splitlines()
+    assert max(map(len, lines)) <= 60
+    assert lines[0] == "C1   episode E1   clinician T03"
+    assert lines[1].startswith("  critical  session 2, 9 Mar 2026  sharp_drop")
+    assert lines[2].startswith("    SRS fell 14 points")  # "Session 2, ...:" is in the heading
+    assert any(line.startswith("    Suggestion: ") for line in lines)
+    assert any(line.startswith("      ") for line in lines)  # the suggestion wraps, indented
+    count = " ".join(lines[len(lines) - lines[::-1].index(""):])  # after the last blank line
+    assert "for 1 client episode: 1 critical, " in count and "-o FILE" in count
+    full = tmp_path / "a.csv"
+    run(capsys, "alerts", path, "-o", full)
+    assert count.startswith(f"{len(pd.read_csv(full))} alerts for 1 client episode")
+
+
+def test_format_alerts_caps_the_width_and_keeps_the_table_order():
+    from srs_analytics import alerts, load
+    from srs_analytics.cli import format_alerts
+
+    table = alerts(load(SAMPLE / "caseload.csv").data, latest_only=True)
+    text = format_alerts(table, width=300)
+    lines = text.splitlines()
+    assert max(map(len, lines)) <= 100
+    headings = [line.split()[0] for line in lines if line and not line.startswith(" ")][:-2]
+    assert headings == list(dict.fromkeys(table["client_id"]))[:len(headings)]
+    assert lines[1].split()[0] == "critical"
+    counts = table["severity"].value_counts()
+    assert lines[-2] == (f"{len(table)} alerts for "
+                         f"{len(table[['client_id', 'episode_id']].drop_duplicates())} client "
+                         f"episodes: {counts['critical']} critical, {counts['warning']} "
+                         f"warning, {counts['info']} info.")
+
+
+def test_a_file_that_cannot_be_written_is_a_message(capsys, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(TINY)
+    (tmp_path / "taken.csv").mkdir()
+    code, _, err = run(capsys, "convert", path, "-o", tmp_path / "taken.csv")
+    assert code == 2 and err.startswith("srs-analytics: Could not read or write a file: ")
+    assert "taken.csv" in err and "()" not in err and "bug" not in err

@@ -9,13 +9,15 @@ report's counts add up: ``rows_read = loaded + rejected + skipped + duplicates +
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..schema import CANONICAL_SCHEMA, ITEM_COLUMNS, SENSITIVE_COLUMNS, coerce_canonical
-from .readers import LoadError, expand_paths, read_any
+from .readers import SUPPORTED, LoadError, gather_inputs, has_score_columns, read_any
 from .sources import layout, read_mapping
 from .validation import FATES, REASONS, LoadSettings, assemble, check_block, check_shared
 
@@ -52,7 +54,9 @@ class LoadResult:
         Every version of each administration seen with different scores, with
         ``conflict_id`` and ``kept`` (True for the version loaded under ``conflicts="last"``).
     report : dict
-        Counts, counts per reason and per measure, and for each file what was detected.
+        Counts, counts per reason and per measure, for each file what was detected, and
+        ``files_skipped``: the files (and sheets) set aside as not exports, each as
+        ``{"file": ..., "reason": ...}``.
     """
 
     data: pd.DataFrame
@@ -107,6 +111,14 @@ class LoadResult:
                 lines.append("  columns not used: " + ", ".join(f["unused_columns"]))
             for note in f["notes"]:
                 lines.append("  note: " + note)
+        if r.get("files_skipped"):
+            lines.append("")
+            lines.append(f"Not loaded, not ORS/SRS exports ({len(r['files_skipped'])}):")
+            lines += [f"  {f['file']}: {_first_sentence(f['reason'])}."
+                      for f in r["files_skipped"]]
+        for note in r.get("notes", []):
+            lines.append("")
+            lines.append("Note: " + note)
         if r["sensitive_columns"]:
             lines.append("")
             lines.append("Sensitive free text kept: " + ", ".join(r["sensitive_columns"])
@@ -132,7 +144,10 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     Parameters
     ----------
     *inputs : path, glob pattern, folder or DataFrame (or a list of them)
-        Read in the order given; later files win only where ``conflicts="last"``.
+        Read in the order given; later files win only where ``conflicts="last"``. A file
+        of a folder or pattern that is not an export (another file type, a table without
+        ORS/SRS columns, an unreadable file) is skipped and listed in
+        ``report["files_skipped"]``; a file named explicitly that is not one is an error.
     source : {"canonical", "wide", "openfit", "camcops", "mhsds", "mapping"}, optional
         The source format; detected from the header names when not given.
     mapping : dict or path to a JSON/YAML file, optional
@@ -151,7 +166,9 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     encoding : str, optional
         Text encoding; detected (UTF-8 with or without BOM, UTF-16, Windows-1252).
     sheet : str, optional
-        Read only this sheet of a workbook.
+        Read only this sheet of a workbook. By default every sheet is read, and sheets
+        without ORS/SRS columns (a summary, notes) are skipped and listed in
+        ``report["files_skipped"]`` as ``book.xlsx:Summary``, as long as one sheet is data.
     settings : LoadSettings, optional
         Boundary-rule settings (total tolerance, instruments); the keyword arguments above
         override its fields.
@@ -166,7 +183,8 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     ------
     LoadError
         For input that cannot be read at all (a missing or empty file, no recognisable
-        columns, ambiguous dates); the message says what to do.
+        columns, ambiguous dates, a folder holding no export); the message names the file
+        and says what to do.
 
     Examples
     --------
@@ -178,7 +196,8 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     True
     """
     if conflicts not in ("hold", "last"):
-        raise LoadError(f"conflicts must be 'hold' or 'last'; got {conflicts!r}.")
+        raise LoadError(f"conflicts must be 'hold' or 'last' ('last' is --keep-last on the "
+                        f"command line); got {conflicts!r}.")
     flat = []
     for item in inputs:
         flat.extend(item if isinstance(item, (list, tuple)) else [item])
@@ -192,40 +211,35 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
                    item_scale=m.get("item_scale", item_scale or base.item_scale))
     source = m.get("source", source)
 
-    tables, parts, files = [], [], []
-    for i, item in enumerate(expand_paths(flat)):
-        for t in read_any(item, index=i, sheet=sheet, encoding=encoding):
-            tnum = len(tables)
+    inputs, not_read = gather_inputs(flat)
+    tables, parts, files, passed_over = [], [], [], list(not_read)
+    workbooks = 0
+    for i, inp in enumerate(inputs):
+        name = inp.item.name if isinstance(inp.item, Path) else f"<DataFrame {i + 1}>"
+        try:  # in a folder, an unreadable file is passed over, as is one without ORS/SRS data
+            raw = read_any(inp.item, index=i, sheet=sheet, encoding=encoding)
+        except LoadError as exc:
+            if inp.found_in is None:
+                raise
+            passed_over.append(_passed(name, exc, inp.found_in))
+            continue
+        try:
+            usable, others = _exports(raw, source, m)
+        except _NotAnExport as exc:
+            if inp.found_in is None:
+                raise
+            passed_over.append(_passed(name, exc, inp.found_in))
+            continue
+        workbooks += any(t.info.get("format") in ("xlsx", "ods") for t in raw)
+        passed_over += [{"file": t.name, "reason": why, "found_in": inp.found_in}
+                        for t, why in others]
+        for t, lay in usable:
+            try:
+                files.append(_read_table(t, lay, len(tables), base, keep_identifying, parts))
+            except LoadError as exc:
+                raise _named(exc, t.name) from None
             tables.append(t)
-            lay = layout(t, source=source, mapping=m)
-            entry = {"file": t.name, "source": lay.source, **t.info,
-                     "column_mapping": lay.column_mapping,
-                     "dropped_identifying": [] if keep_identifying else lay.identifying,
-                     "kept_identifying": lay.identifying if keep_identifying else [],
-                     "unused_columns": lay.unused, "data_rows": len(t.frame),
-                     "non_data_rows": int(lay.non_data.sum()) if lay.non_data is not None
-                     else 0, "not_administered": lay.not_administered,
-                     "notes": list(lay.notes)}
-            if entry["non_data_rows"]:
-                entry["notes"].append(f"{entry['non_data_rows']} {lay.non_data_reason}: "
-                                      "not data, not counted.")
-            shared, found = check_shared(lay.base, lay.column_mapping, base, where=t.name)
-            entry["date_order"] = found["date_order"] if found["date_order"] != "none" else None
-            blocks = []
-            for bnum, block in enumerate(lay.blocks):
-                checked, found = check_block(block.frame, block.measure, shared, block.colnames,
-                                             base, imputable=block.imputable)
-                for k, v in found.items():
-                    if v not in ("none", None):
-                        entry[k] = v if entry.get(k) in (None, v) else f"{entry[k]}; {v}"
-                blocks.append(checked.assign(_block=bnum))
-            if blocks:
-                checked = assemble(shared, blocks)
-                checked["source_file"] = t.name
-                checked["source_row"] = t.rows[checked["_pos"].to_numpy()]
-                checked["_table"] = tnum
-                parts.append(checked)
-            files.append(entry)
+    _check_folders(inputs, passed_over)
 
     if parts:  # file by file; within a wide file, measure by measure, each in row order
         every = pd.concat(parts, ignore_index=True) if len(parts) > 1 else \
@@ -255,7 +269,101 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     dup_table = coerce_canonical(dups.drop(columns=_INTERNAL, errors="ignore"))
     conf_table = _conflict_table(confl)
     report = _report(every, status, canonical, files, conflicts, unresolved)
+    report["files_skipped"] = [{"file": f["file"], "reason": f["reason"]} for f in passed_over]
+    if sheet is not None and not workbooks:
+        report["notes"].append(f"sheet={sheet!r} was given, but no input is a workbook.")
     return LoadResult(canonical, rejected, skipped, dup_table, conf_table, report)
+
+
+class _NotAnExport(LoadError):
+    """An input none of whose tables holds ORS/SRS columns (skipped in a folder)."""
+
+
+def _passed(name: str, exc: LoadError, found_in: str) -> dict:
+    """The files_skipped entry of a file of a folder (its reason without its name)."""
+    return {"file": name, "reason": str(exc).removeprefix(f"{name}: "), "found_in": found_in}
+
+
+def _exports(raw: list, source, mapping) -> tuple[list, list]:
+    """The tables of one input that are ORS/SRS data, with their layouts, and the others.
+
+    A table without recognisable score columns (a summary sheet, a list of clients) is set
+    aside with the reason, as long as another table of the input is data; when none is,
+    this raises :class:`_NotAnExport`, naming each table and why. A table with score
+    columns that cannot be laid out is an export with a problem: a plain LoadError.
+    """
+    usable, others = [], []
+    for t in raw:
+        try:
+            usable.append((t, layout(t, source=source, mapping=mapping)))
+        except LoadError as exc:
+            if has_score_columns(t.frame.columns, mapping):
+                raise _named(exc, t.name) from None
+            others.append((t, str(exc)))
+    if not usable:
+        if len(others) == 1:
+            raise _NotAnExport(str(_named(LoadError(others[0][1]), others[0][0].name)))
+        raise _NotAnExport(f"No table of {raw[0].name.split(':')[0]} holds ORS/SRS data. "
+                        + " ".join(f"{t.name}: {_first_sentence(why)}." for t, why in others))
+    return usable, others
+
+
+def _named(exc: LoadError, name: str) -> LoadError:
+    """The error, with the table's name in front unless its message already names it."""
+    text = str(exc)
+    return exc if name in text else LoadError(f"{name}: {text}")
+
+
+def _check_folders(inputs, passed_over) -> None:
+    """A folder or pattern none of whose files is an export is an error naming each file."""
+    places = dict.fromkeys([i.found_in for i in inputs] + [f["found_in"] for f in passed_over])
+    for where in places:
+        if where is None:
+            continue
+        skipped = [f for f in passed_over if f["found_in"] == where]
+        whole = {f["file"] for f in skipped}  # a sheet set aside is "book.xlsx:Summary"
+        if any(i.item.name not in whole for i in inputs if i.found_in == where):
+            continue  # at least one file of the folder was read as an export
+        kind = "The folder {} holds" if Path(where).is_dir() else "The pattern {} matches"
+        raise LoadError(kind.format(where) + " no ORS/SRS export. " + " ".join(
+            f"{f['file']}: {_first_sentence(f['reason'])}." for f in skipped)
+            + f" The loader reads {', '.join(sorted(SUPPORTED))} files.")
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[a-z0-9)'])\. (?=[A-Z])", text, maxsplit=1)[0].rstrip(".")
+
+
+def _read_table(t, lay, tnum, base, keep_identifying, parts) -> dict:
+    """Check one table's blocks (appending them to ``parts``) and return its report entry."""
+    entry = {"file": t.name, "source": lay.source, **t.info,
+             "column_mapping": lay.column_mapping,
+             "dropped_identifying": [] if keep_identifying else lay.identifying,
+             "kept_identifying": lay.identifying if keep_identifying else [],
+             "unused_columns": lay.unused, "data_rows": len(t.frame),
+             "non_data_rows": int(lay.non_data.sum()) if lay.non_data is not None
+             else 0, "not_administered": lay.not_administered,
+             "notes": list(lay.notes)}
+    if entry["non_data_rows"]:
+        entry["notes"].append(f"{entry['non_data_rows']} {lay.non_data_reason}: "
+                              "not data, not counted.")
+    shared, found = check_shared(lay.base, lay.column_mapping, base, where=t.name)
+    entry["date_order"] = found["date_order"] if found["date_order"] != "none" else None
+    blocks = []
+    for bnum, block in enumerate(lay.blocks):
+        checked, found = check_block(block.frame, block.measure, shared, block.colnames,
+                                     base, imputable=block.imputable)
+        for k, v in found.items():
+            if v not in ("none", None):
+                entry[k] = v if entry.get(k) in (None, v) else f"{entry[k]}; {v}"
+        blocks.append(checked.assign(_block=bnum))
+    if blocks:
+        checked = assemble(shared, blocks)
+        checked["source_file"] = t.name
+        checked["source_row"] = t.rows[checked["_pos"].to_numpy()]
+        checked["_table"] = tnum
+        parts.append(checked)
+    return entry
 
 
 def _resolve(ok: pd.DataFrame, policy: str):

@@ -50,34 +50,85 @@ class RawTable:
     table: str | None = None  # sheet / archive member / SQLite table name, lower case stem
 
 
-def expand_paths(inputs) -> list:
-    """Files, folders and glob patterns, in the order given; DataFrames pass through."""
+@dataclass
+class Input:
+    """One input to read: a path or DataFrame, and the folder or pattern it was found in.
+
+    ``found_in`` is None for an input named explicitly. A file found in a folder (or by a
+    glob pattern) that is not an export is skipped and reported; one named explicitly is
+    an error.
+    """
+
+    item: object
+    found_in: str | None = None
+
+
+def gather_inputs(inputs) -> tuple[list[Input], list[dict]]:
+    """Files, folders and glob patterns, in the order given; DataFrames pass through.
+
+    Returns the inputs to read and the files of a folder or pattern that are not of a
+    supported type (``{"file", "reason", "found_in"}``), which are not read.
+    """
     if isinstance(inputs, (str, os.PathLike, pd.DataFrame)):
         inputs = [inputs]
-    out = []
+    out, skipped = [], []
     for item in inputs:
         if isinstance(item, pd.DataFrame):
-            out.append(item)
+            out.append(Input(item))
             continue
         text = str(item)
         path = Path(text)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.is_file() and p.suffix.lower() in SUPPORTED)
+            found = sorted(p for p in path.iterdir() if p.is_file())
             if not found:
-                raise LoadError(f"The folder {text} holds no file of a supported type "
-                                f"({', '.join(sorted(SUPPORTED))}).")
-            out.extend(found)
+                raise LoadError(f"The folder {text} is empty: it holds no file.")
         elif path.is_file():
-            out.append(path)
+            out.append(Input(path))
+            continue
         elif any(ch in text for ch in "*?["):
             found = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
             if not found:
                 raise LoadError(f"The pattern {text} matches no file.")
-            out.extend(found)
         else:
             raise LoadError(f"The file {text} does not exist. Check the path and try again.")
-    return out
+        for p in found:
+            if p.suffix.lower() in SUPPORTED:
+                out.append(Input(p, text))
+            else:
+                skipped.append({"file": p.name, "reason": _unsupported(p), "found_in": text})
+    return out, skipped
+
+
+def _unsupported(path: Path) -> str:
+    if path.name.startswith("."):
+        return "a hidden file, not an export"
+    what = f"a {path.suffix} file" if path.suffix else "a file without a name ending"
+    return f"{what}, not a type the loader reads"
+
+
+def expand_paths(inputs) -> list:
+    """Files, folders and glob patterns, in the order given; DataFrames pass through.
+
+    Only the files of a supported type are listed (see :func:`gather_inputs`).
+    """
+    return [i.item for i in gather_inputs(inputs)[0]]
+
+
+def has_score_columns(columns, mapping: dict | None = None) -> bool:
+    """Whether a table's header holds recognisable ORS/SRS score columns.
+
+    Measure-prefixed columns (``ORS 1``, ``Total_SRS``), CamCOPS items, an MHSDS score, a
+    measure column beside items or a total, or a column a mapping names. A table without
+    any (a summary sheet, a to-do list, a client roster) is not an export.
+    """
+    n = {norm(c) for c in columns}
+    fields = {canonical_field(c) for c in columns}
+    mapped = {norm(v) for v in ((mapping or {}).get("columns") or {}).values()}
+    return bool(any(wide_field(c) for c in columns) or n & (_CAMCOPS - {"qsession", "qdate",
+                                                                       "qwho"})
+                or "persscore" in n or n & mapped
+                or ("measure" in fields and fields & {"item_1", "item_2", "item_3", "item_4",
+                                                       "total"}))
 
 
 def known_name(name: object) -> bool:
@@ -147,6 +198,56 @@ def _is_point_number(c: str) -> bool:
     return bool(a) and bool(b) and a.lstrip("-").isdigit() and b.isdigit()
 
 
+#: The first bytes of files that are not text, and what each is.
+_MAGIC = [(b"PK\x03\x04", "a ZIP archive (an .xlsx, .docx or .zip file under another name?)"),
+          (b"\x89PNG", "a PNG image"), (b"%PDF", "a PDF document"),
+          (b"\xd0\xcf\x11\xe0", "an old-style Office file (.xls or .doc)"),
+          (b"SQLite format 3\x00", "an SQLite database"), (b"PAR1", "a Parquet file"),
+          (b"\x1f\x8b", "a gzip archive"), (b"\xff\xd8\xff", "a JPEG image"),
+          (b"GIF8", "a GIF image"), (b"{\\rtf", "an RTF document")]
+#: Bytes below 0x20 that text holds: tab, line feed, vertical tab, form feed, carriage
+#: return, and the end-of-file mark (0x1a) old DOS programs add.
+_TEXT_CONTROLS = frozenset(b"\t\n\x0b\x0c\r\x1a")
+
+
+def _binary_kind(raw: bytes, encoding: str) -> str | None:
+    """What a file is when it is not text (None when it looks like text)."""
+    if raw.startswith(b"PK\x03\x04"):
+        try:
+            members = zipfile.ZipFile(io.BytesIO(raw)).namelist()
+        except (zipfile.BadZipFile, ValueError):
+            members = []
+        if any(m.startswith("xl/") for m in members):
+            return "an Excel workbook (rename it to end in .xlsx to load it)"
+        if any(m.startswith("word/") for m in members):
+            return "a Word document (.docx)"
+    for magic, what in _MAGIC:
+        if raw.startswith(magic):
+            return what
+    if encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32")):
+        return None  # NUL bytes are part of the text
+    head = raw[:8192]
+    controls = sum(1 for b in head if b < 0x20 and b not in _TEXT_CONTROLS)
+    return "a binary file (it holds bytes that no text holds)" if controls > len(head) / 100 \
+        else None
+
+
+def _not_a_table(name: str, exc: Exception, delimiter: str, header_line: int) -> str:
+    """A plain sentence for a parser error: which line has how many fields."""
+    text = str(exc).strip()
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+    if m:
+        want, line, saw = m.groups()
+        sep = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}.get(delimiter,
+                                                                           repr(delimiter))
+        return (f"The file {name} does not read as a table: line {line} has {saw} fields "
+                f"where the header (line {header_line}) has {want} (separated by {sep}). "
+                "If it is an export, every row needs as many separators as the header; "
+                "quote the cells that hold the separator.")
+    return (f"The file {name} does not read as a table ({text}). If it is an export, check "
+            "that every row has as many separators as the header.")
+
+
 def read_text(path: Path | str, data: bytes | None = None, *, name: str | None = None,
               encoding: str | None = None, table: str | None = None) -> RawTable:
     """Read a delimited text file, detecting encoding, separator, decimal mark and header."""
@@ -155,14 +256,29 @@ def read_text(path: Path | str, data: bytes | None = None, *, name: str | None =
     blank = b"\x00\r\n\t ,;\xef\xbb\xbf\xff\xfe"
     if not raw[:65536].strip(blank) and not raw.strip(blank):
         raise LoadError(f"The file {name} is empty: it holds no header and no rows.")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise LoadError(f"The encoding {encoding!r} (given for {name}) is not one Python "
+                            "knows; use a name such as 'utf-8', 'cp1252', 'latin-1' or "
+                            "'utf-16' with encoding=... (--encoding on the command line), or "
+                            "leave it out to have it detected.") from None
     enc = encoding or _detect_encoding(raw)
+    kind = _binary_kind(raw, enc)
+    if kind:
+        raise LoadError(f"The file {name} is not a text table: it looks like {kind}. "
+                        "The loader reads delimited text (.csv, .tsv, .txt), workbooks "
+                        "(.xlsx, .xls, .ods), Parquet, SQLite and ZIP archives of CSV files, "
+                        "each by its file name ending.")
     # UTF-8 from disk: pandas' C parser reads the file itself; only the head is decoded here
     fast = data is None and enc in ("utf-8", "utf-8-sig")
     try:
         text = (raw[:200_000].decode(enc, errors="ignore") if fast else raw.decode(enc))
-    except (UnicodeDecodeError, LookupError) as exc:
+    except UnicodeDecodeError as exc:
         raise LoadError(f"The file {name} could not be read as {enc} text ({exc}). "
-                        "Give the encoding with encoding=... (for example 'cp1252').") from None
+                        "Give its encoding with encoding=... (--encoding on the command line), "
+                        "for example 'cp1252', or leave it out to have it detected.") from None
     text = text.lstrip("\ufeff")
     del raw
     # split lines as the CSV parser does (not str.splitlines, which also splits on \v, \f...)
@@ -190,9 +306,11 @@ def read_text(path: Path | str, data: bytes | None = None, *, name: str | None =
             frame = read(str)
     except pd.errors.EmptyDataError:
         raise LoadError(f"The file {name} holds no table: no header row was found.") from None
-    except (pd.errors.ParserError, ValueError, TypeError, UnicodeError) as exc:
-        raise LoadError(f"The file {name} is not a well-formed table ({exc}). Check that every "
-                        "row has the same number of separators.") from None
+    except UnicodeError as exc:
+        raise LoadError(f"The file {name} could not be read as {enc} text ({exc}). Give its "
+                        "encoding with encoding=... (--encoding on the command line).") from None
+    except (pd.errors.ParserError, ValueError, TypeError) as exc:
+        raise LoadError(_not_a_table(name, exc, delimiter, hidx + 1)) from None
     rows = np.arange(len(frame)) + hidx + 2  # header line = hidx + 1 (1-based)
     info = {"format": "text", "encoding": enc, "delimiter": delimiter, "decimal": decimal,
             "header_line": hidx + 1}
@@ -224,16 +342,35 @@ def _tidy(t: RawTable) -> RawTable:
     return t
 
 
-def read_excel(path: Path, *, sheet: str | None = None) -> list[RawTable]:
-    """Every non-empty sheet of a workbook (XLSX or ODS), header row found in each."""
+def read_excel(path: Path, *, sheet: str | int | None = None) -> list[RawTable]:
+    """Every non-empty sheet of a workbook (XLSX or ODS), header row found in each.
+
+    ``sheet`` reads only that sheet (matched ignoring case and surrounding spaces when no
+    sheet has exactly that name).
+    """
     engine = "odf" if path.suffix.lower() == ".ods" else None
     try:
-        sheets = pd.read_excel(path, sheet_name=sheet if sheet is not None else None,
-                               header=None, dtype=object, engine=engine)
+        book = pd.ExcelFile(path, engine=engine)
     except Exception as exc:  # openpyxl/odf raise many types for a broken workbook
         raise LoadError(f"The workbook {path.name} could not be opened ({exc}).") from None
-    if isinstance(sheets, pd.DataFrame):
-        sheets = {sheet: sheets}
+    with book:
+        names = list(book.sheet_names)
+        if isinstance(sheet, int) and not isinstance(sheet, bool):  # a position, as pandas
+            names = names[sheet:sheet + 1] if -len(names) <= sheet < len(names) else []
+            if not names:
+                raise LoadError(f"The workbook {path.name} has {len(book.sheet_names)} "
+                                f"sheet(s); there is no sheet number {sheet} (counted from 0).")
+        elif sheet is not None:
+            names = [n for n in names if str(n) == sheet] or [
+                n for n in names if str(n).strip().lower() == str(sheet).strip().lower()]
+            if len(names) != 1:
+                raise LoadError(f"The workbook {path.name} has no sheet named {sheet!r}; its "
+                                f"sheets are {', '.join(map(repr, book.sheet_names))} (choose "
+                                "with sheet=... or --sheet NAME on the command line).")
+        try:
+            sheets = pd.read_excel(book, sheet_name=names, header=None, dtype=object)
+        except Exception as exc:  # a broken sheet: as for the workbook
+            raise LoadError(f"The workbook {path.name} could not be read ({exc}).") from None
     tables = []
     nonempty = {k: v for k, v in sheets.items() if v.notna().any().any()}
     for sname, grid in nonempty.items():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from srs_analytics import load, simulate
+from srs_analytics import LoadError, load, simulate
 from srs_analytics.io import writers as exports
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -167,3 +167,124 @@ def test_the_same_caseload_from_several_systems_merges_without_conflicts():
     assert r["loaded"] == load(SAMPLE / "caseload.csv").report["loaded"]
     assert set(res.data["source_file"]) == {"caseload.csv"}
     assert r["duplicates"] == r["rows_read"] - r["loaded"] - r["skipped"]
+
+
+# --- folders with stray files, workbooks with summary sheets ------------------------------
+
+EXPORT = ("client_id,session_date,measure,item_1,item_2,item_3,item_4\n"
+          "C1,2026-03-02,ORS,4.5,5,6,7\nC1,2026-03-02,SRS,9,9,9.5,10\n")
+
+
+def _stray_folder(tmp_path, export=True):
+    if export:
+        (tmp_path / "export.csv").write_text(EXPORT)
+    (tmp_path / "todo.txt").write_text("call the auditor\nbook the room\n")
+    (tmp_path / "README.md").write_text("# Exports\n\nOne file a week, see below.\n")
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04 not really a document")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (tmp_path / "clients.csv").write_text("client_id,first_name\nC1,Ann\n")
+    (tmp_path / "broken.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    return tmp_path
+
+
+def test_a_folder_skips_and_reports_the_files_that_are_not_exports(tmp_path):
+    res = load(_stray_folder(tmp_path))
+    r = res.report
+    assert r["loaded"] == 2 and [f["file"] for f in r["files"]] == ["export.csv"]
+    skipped = {f["file"]: f["reason"] for f in r["files_skipped"]}
+    assert sorted(skipped) == [".DS_Store", "README.md", "broken.csv", "clients.csv",
+                               "notes.docx", "todo.txt"]
+    assert "No recognisable ORS/SRS columns (found: client_id, first_name)" in \
+        skipped["clients.csv"]
+    assert "PNG image" in skipped["broken.csv"] and ".docx file" in skipped["notes.docx"]
+    assert all(set(f) == {"file", "reason"} for f in r["files_skipped"])
+    text = res.to_text()
+    assert "Not loaded, not ORS/SRS exports (6):" in text and "  todo.txt: " in text
+    # a pattern is like a folder: the user did not name each file
+    assert load(str(tmp_path / "*.csv")).report["loaded"] == 2
+
+
+def test_a_folder_without_any_export_names_each_file_and_why(tmp_path):
+    with pytest.raises(LoadError) as exc:
+        load(_stray_folder(tmp_path, export=False))
+    msg = str(exc.value)
+    assert "holds no ORS/SRS export" in msg
+    for name in ("todo.txt: No recognisable", "README.md: a .md file", ".DS_Store: a hidden",
+                 "notes.docx", "clients.csv", "broken.csv: The file broken.csv is not a text"):
+        assert name in msg
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(LoadError, match="folder .*sub is empty"):
+        load(tmp_path / "sub")
+
+
+def test_a_file_named_explicitly_that_is_not_an_export_is_an_error_naming_it(tmp_path):
+    _stray_folder(tmp_path)
+    with pytest.raises(LoadError, match=r"^clients.csv: No recognisable ORS/SRS columns"):
+        load(tmp_path / "clients.csv")
+    with pytest.raises(LoadError, match="todo.txt"):
+        load(tmp_path / "export.csv", tmp_path / "todo.txt")
+
+
+def test_an_export_with_a_real_problem_in_a_folder_is_still_an_error(tmp_path):
+    _stray_folder(tmp_path)
+    march = tmp_path / "march.csv"
+    march.write_text(EXPORT.replace("2026-03-02", "02/03/2026"))
+    with pytest.raises(LoadError, match="dayfirst"):
+        load(tmp_path)
+    # score columns that cannot be laid out: a CamCOPS table without a stable client id
+    march.write_text("qdate,qindividual,qinterpersonal,qsocial,qoverall\n2026-03-02,5,5,5,5\n")
+    with pytest.raises(LoadError, match="march.csv: a CamCOPS table without a stable"):
+        load(tmp_path)
+
+
+def _workbook(path, sheets):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+SUMMARY = [["Caseload summary (synthetic)"], ["Clinician", "Clients", "Total"], ["T1", 2, 2]]
+DATA = [["client_id", "session_date", "measure", "total"], ["C1", "2026-03-02", "ORS", 21],
+        ["C1", "2026-03-09", "ORS", 24]]
+
+
+def test_a_workbook_whose_first_sheet_is_a_summary_loads_its_data_sheet(tmp_path):
+    book = _workbook(tmp_path / "book.xlsx", {"Summary": SUMMARY, "Data": DATA,
+                                              "Notes": [["Read me first"]]})
+    res = load(book)
+    assert res.report["loaded"] == 2
+    assert [f["file"] for f in res.report["files"]] == ["book.xlsx:Data"]
+    skipped = [f["file"] for f in res.report["files_skipped"]]
+    assert skipped == ["book.xlsx:Summary", "book.xlsx:Notes"]
+    assert "book.xlsx:Summary: No recognisable" in res.to_text()
+    only = load(book, sheet="data")  # matched ignoring case
+    assert only.report["loaded"] == 2 and only.report["files_skipped"] == []
+    with pytest.raises(LoadError, match="book.xlsx: No recognisable"):
+        load(book, sheet="Summary")
+    with pytest.raises(LoadError, match="no sheet named 'Monthly'; its sheets are 'Summary', "
+                       "'Data', 'Notes'.*--sheet NAME"):
+        load(book, sheet="Monthly")
+
+
+def test_a_workbook_without_a_data_sheet_names_each_sheet(tmp_path):
+    book = _workbook(tmp_path / "book.xlsx", {"Summary": SUMMARY, "Notes": [["Read me"]]})
+    with pytest.raises(LoadError) as exc:
+        load(book)
+    msg = str(exc.value)
+    assert "No table of book.xlsx holds ORS/SRS data" in msg
+    assert "book.xlsx:Summary: No recognisable" in msg and "book.xlsx:Notes: No " in msg
+
+
+def test_sheet_given_without_a_workbook_is_noted(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(EXPORT)
+    res = load(path, sheet="Data")
+    assert res.report["loaded"] == 2
+    assert any("no input is a workbook" in n for n in res.report["notes"])

@@ -177,3 +177,52 @@ def test_folders_and_globs_in_order(tmp_path, write):
 def test_header_only_file_loads_nothing(write):
     res = load(write("f.csv", HEADER + "\n"))
     assert res.report["rows_read"] == 0 and res.data.empty
+
+
+def test_a_text_file_that_is_not_a_table_says_which_line(write):
+    path = write("README.md", "# Notes\n\nSome text, with a comma, or two.\n")
+    with pytest.raises(LoadError) as exc:
+        load(path)
+    msg = str(exc.value)
+    assert "README.md does not read as a table" in msg
+    assert "line 3 has 3 fields where the header (line 1) has 1" in msg
+    assert "Error tokenizing" not in msg and "C error" not in msg
+
+
+@pytest.mark.parametrize("content,kind", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "PNG image"),
+    (b"\x00\x01binary\xff\xfe junk", "binary file"),
+    (bytes(range(256)) * 20, "binary file"),
+    ("docx", "Word document"),
+    ("xlsx", "Excel workbook (rename it to end in .xlsx"),
+])
+def test_binary_files_under_a_text_name_are_named_as_such(write, tmp_path, content, kind):
+    if content in ("docx", "xlsx"):
+        import zipfile
+
+        inner = tmp_path / "inner.zip"
+        with zipfile.ZipFile(inner, "w") as zf:
+            zf.writestr("[Content_Types].xml", "<Types/>")
+            zf.writestr("word/document.xml" if content == "docx" else "xl/workbook.xml", "<x/>")
+        content = inner.read_bytes()
+    path = write("export.csv", content)
+    with pytest.raises(LoadError) as exc:
+        load(path)
+    msg = str(exc.value)
+    assert f"export.csv is not a text table: it looks like a {kind}" in msg \
+        or f"it looks like an {kind}" in msg
+    assert "encoding" not in msg
+
+
+def test_utf16_is_not_mistaken_for_binary(write):
+    path = write("f.csv", _csv().encode("utf-16-le"))
+    _check(load(path))
+    _check(load(path, encoding="utf-16-le"))
+
+
+def test_encoding_messages_name_the_command_line_option(write):
+    path = write("f.csv", _csv().replace("C1", "Ç1").encode("cp1252"))
+    with pytest.raises(LoadError, match=r"encoding=\.\.\. \(--encoding on the command line\)"):
+        load(path, encoding="utf-8")
+    with pytest.raises(LoadError, match="'nonsense'.*--encoding on the command line"):
+        load(path, encoding="nonsense")
