@@ -20,12 +20,7 @@ import pandas as pd
 from . import __version__
 from .io.readers import LoadError
 
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
 OUTPUT_SUFFIXES = (".csv", ".tsv", ".parquet", ".xlsx")
-_SAMPLE_EXPORTS = [("openfit.csv", {}), ("openfit_totals.csv", {}), ("camcops.zip", {}),
-                   ("camcops.sqlite", {}), ("mhsds.csv", {}), ("wide_european.csv", {}),
-                   ("redcap.csv", {"mapping": "redcap_mapping.json"})]
-
 
 def _load_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH",
@@ -148,7 +143,6 @@ def _parser() -> argparse.ArgumentParser:
                    help="output file: .csv, .tsv, .parquet or .xlsx")
 
     p = sub.add_parser("demo", help="run the main job on the bundled synthetic sample data")
-    p.add_argument("--data", default=str(SAMPLE_DIR), help="the sample folder")
     p.add_argument("-o", "--output-dir", default="out", help="where to write (default ./out)")
     return parser
 
@@ -428,38 +422,54 @@ def cmd_simulate(args) -> int:
     return 0
 
 
-def cmd_demo(args) -> int:
-    from .io import load
+def _demo_exports(data, folder: Path) -> list[tuple[Path, dict]]:
+    """Write the sample caseload as each supported system exports it; the load options of
+    each file."""
+    from .io import writers as w
 
-    folder = Path(args.data)
-    caseload = folder / "caseload.csv"
-    if not caseload.is_file():
-        raise LoadError(f"The sample caseload {caseload} is missing; run 'make sample'.")
+    folder.mkdir(parents=True, exist_ok=True)
+    mapping = folder / "redcap_mapping.json"
+    mapping.write_text(json.dumps(w.redcap_mapping(), indent=2))
+    return [
+        (w.write_openfit(data, folder / "openfit.csv", skip_missing=True), {}),
+        (w.write_openfit(data, folder / "openfit_totals.csv", skip_style="10",
+                         score_layout="total", total_as_items=True), {}),
+        (w.write_camcops(data, folder / "camcops.zip"), {}),
+        (w.write_camcops(data, folder / "camcops.sqlite"), {}),
+        (w.write_mhsds(data, folder / "mhsds.csv"), {}),
+        (w.write_wide(data, folder / "wide_european.csv", european=True), {}),
+        (w.write_redcap(data, folder / "redcap.csv"), {"mapping": mapping}),
+    ]
+
+
+def cmd_demo(args) -> int:
+    from .datasets import sample_path
+    from .io import load
+    from .io.writers import write_canonical
+
     outdir = Path(args.output_dir)
     outdir.mkdir(parents=True, exist_ok=True)
-    res = load(caseload)
+    res = load(sample_path("caseload.csv"))
     print("srs-analytics demo: the bundled SYNTHETIC sample caseload\n")
     print(res.to_text())
-    res.data.to_csv(outdir / "canonical.csv", index=False)
+    write_canonical(res.data, outdir / "canonical.csv")
     (outdir / "validation.json").write_text(json.dumps(_json_report(res), indent=2))
-    print("\nThe same caseload as other systems export it:")
-    for name, options in _SAMPLE_EXPORTS:
-        if (folder / name).is_file():
-            extra = {k: folder / v for k, v in options.items()}
-            r = load(folder / name, **extra).report
-            print(f"  {name:<20} {r['files'][0]['source']:<9} {r['loaded']:>6} loaded, "
-                  f"{r['rejected']} rejected, {r['skipped']} skipped")
-    messy = folder / "messy_export.csv"
-    if messy.is_file():
-        m = load(messy)
-        m.rejected.to_csv(outdir / "messy_rejected.csv", index=False)
-        print(f"\nThe deliberately messy export {messy.name} (see data/sample/README.md):")
-        print(f"  {m!r}")
-        for row in m.rejected.itertuples():
-            print(f"  line {row.source_row}: {row.reason}: {row.message}")
+    print(f"\nThe same caseload as other systems export it (written to {outdir / 'exports'}/ "
+          "and loaded back):")
+    for path, options in _demo_exports(res.data, outdir / "exports"):
+        r = load(path, **options).report
+        print(f"  {path.name:<20} {r['files'][0]['source']:<9} {r['loaded']:>6} loaded, "
+              f"{r['rejected']} rejected, {r['skipped']} skipped")
+    messy = load(sample_path("messy_export.csv"))
+    messy.rejected.to_csv(outdir / "messy_rejected.csv", index=False)
+    print("\nThe deliberately messy export messy_export.csv (a title line, decimal commas, "
+          "day-first dates, bad cells):")
+    print(f"  {messy!r}")
+    for row in messy.rejected.itertuples():
+        print(f"  line {row.source_row}: {row.reason}: {row.message}")
     _demo_analyses(res.data, outdir)
     print(f"\nOutput written to {outdir.resolve()}/ (canonical.csv, validation.json, "
-          "messy_rejected.csv, clients.csv, alerts.csv)")
+          "exports/, messy_rejected.csv, clients.csv, alerts.csv)")
     return 0
 
 
@@ -474,7 +484,7 @@ def _demo_analyses(data, outdir: Path) -> None:
     model = fit_expected(data)
     table = client_table(data, model=model)
     write_table(table, outdir / "clients.csv")
-    print("\nClients (one row per client and episode, out/clients.csv):")
+    print(f"\nClients (one row per client and episode, {outdir / 'clients.csv'}):")
     print("  outcome: " + ", ".join(f"{k} {v}" for k, v in
                                     table["outcome"].value_counts().items()))
     print("  alliance pattern: " + ", ".join(f"{k} {v}" for k, v in
@@ -483,7 +493,7 @@ def _demo_analyses(data, outdir: Path) -> None:
     now = alerts(data, model=model, latest_only=True, min_severity="warning")
     write_table(alerts(data, model=model), outdir / "alerts.csv")
     print(f"\nWho needs attention now (warning or critical at the latest session; all alerts "
-          f"in out/alerts.csv): {now['client_id'].nunique()} clients")
+          f"in {outdir / 'alerts.csv'}): {now['client_id'].nunique()} clients")
     print("  " + ", ".join(f"{k} {v}" for k, v in now["rule"].value_counts().items()))
     if len(now):
         first = now.iloc[0]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 # Measures whose scores can sit side by side in a wide table, longest first for matching.
 WIDE_MEASURES = ("CGSRS", "GSRS", "CSRS", "CORS", "YCORS", "SRS", "ORS")
@@ -21,7 +23,7 @@ def norm(name: object) -> str:
 
 
 #: Canonical field -> accepted names (normalised). Order matters only for readability.
-SYNONYMS: dict[str, tuple[str, ...]] = {
+SYNONYMS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "client_id": ("clientid", "client", "patientid", "patient", "recordid", "personid",
                   "participantid", "participant", "subjectid", "clientnumber", "clientcode",
                   "clientref", "clientreference", "pseudonym", "pseudoid", "caseclientid"),
@@ -52,7 +54,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "comment": ("comment", "comments", "notes", "note", "remarks", "sessionnotes"),
     "skip": ("skip", "skipped", "notadministered", "declined", "skipflag"),
     "items_imputed": ("itemsimputed", "imputed"),
-}
+})
 
 _LOOKUP = {alias: field for field, aliases in SYNONYMS.items() for alias in aliases}
 

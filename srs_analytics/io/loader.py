@@ -25,12 +25,12 @@ __all__ = ["LoadResult", "load", "LoadError", "REASONS"]
 
 #: What makes two rows the same administration (the session number counts only where the
 #: date is unknown: one date is one session, whatever number each export gave it).
-ADMINISTRATION_KEY = ["client_id", "episode_id", "measure", "rater", "session_date",
-                      "session_number"]
+ADMINISTRATION_KEY = ("client_id", "episode_id", "measure", "rater", "session_date",
+                      "session_number")
 _SCORES = [*ITEM_COLUMNS, "total"]
 _INTERNAL = ["status", "reason", "message", "_table", "_pos", "_block"]
-REJECTED_COLUMNS = ["source_file", "source_row", "reason", "message", "client_id", "measure",
-                    "raw_values"]
+REJECTED_COLUMNS = ("source_file", "source_row", "reason", "message", "client_id", "measure",
+                    "raw_values")
 
 
 @dataclass
@@ -379,7 +379,7 @@ def _resolve(ok: pd.DataFrame, policy: str):
     administrations share a hash with a chance of about n^2 / 2^65 (3e-8 for a million
     rows).
     """
-    ident = ok[ADMINISTRATION_KEY].assign(  # the date names the session where it is known
+    ident = ok[list(ADMINISTRATION_KEY)].assign(  # the date names the session where it is known
         session_number=ok["session_number"].where(ok["session_date"].isna()))
     key = pd.util.hash_pandas_object(ident, index=False)
     both = key ^ pd.util.hash_pandas_object(ok[_SCORES], index=False).mul(3)
@@ -470,7 +470,7 @@ def _ledger(rows: pd.DataFrame, tables) -> pd.DataFrame:
         raw[group.index] = [json.dumps(r, default=str, ensure_ascii=False)
                             for r in cells.to_dict(orient="records")]
     out["raw_values"] = raw
-    out = out.reindex(columns=REJECTED_COLUMNS).reset_index(drop=True)
+    out = out.reindex(columns=list(REJECTED_COLUMNS)).reset_index(drop=True)
     out["source_row"] = out["source_row"].astype("Int64")
     return out
 

@@ -22,14 +22,15 @@ import pandas as pd
 
 from ._names import canonical_field, norm, wide_field
 
-TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat"}
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
-SQLITE_SUFFIXES = {".sqlite", ".sqlite3", ".db"}
-PARQUET_SUFFIXES = {".parquet", ".pq"}
+TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".tab", ".dat"})
+EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+SQLITE_SUFFIXES = frozenset({".sqlite", ".sqlite3", ".db"})
+PARQUET_SUFFIXES = frozenset({".parquet", ".pq"})
 SUPPORTED = TEXT_SUFFIXES | EXCEL_SUFFIXES | SQLITE_SUFFIXES | PARQUET_SUFFIXES | {".zip"}
 _HEADER_SCAN = 30
 # Read as text so that "007" stays "007"; other columns are inferred (faster) and parsed later.
-_TEXT_FIELDS = {"client_id", "episode_id", "clinician_id", "site", "group_id", "comment"}
+_TEXT_FIELDS = frozenset({"client_id", "episode_id", "clinician_id", "site", "group_id",
+                          "comment"})
 _CAMCOPS = {"qsession", "qdate", "qwho", "qindividual", "qinterpersonal", "qsocial",
             "qoverall", "qrelationship", "qgoals", "qapproach"}
 _MHSDS = {"codedasstooltype", "persscore", "asstoolcompdate", "uniqservreqid", "personid"}
