@@ -22,13 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from numbers import Real
 
 import numpy as np
 import pandas as pd
 
 from . import _docstrings
-from ._checks import check_number, require_columns
+from ._checks import check_choice, check_number, require_columns
 from ._frames import column_map, sort_into_groups
 from .instruments import INSTRUMENTS, OUTCOME, Instrument
 
@@ -469,14 +468,10 @@ def session_outcomes(
 # --- rules ---------------------------------------------------------------------------------
 
 def _check_method(method, rci, reliability, z_crit):
-    if method not in ("points", "jt"):
-        raise ValueError(f"method must be 'points' or 'jt', got {method!r}")
-    for name, value, low, high in [("rci", rci, 0, None), ("z_crit", z_crit, 0, None),
-                                   ("reliability", reliability, None, 1)]:
-        if not (isinstance(value, Real) and (low is None or value > low)
-                and (high is None or 0 <= value < high)):
-            wanted = "a number in [0, 1)" if high else "a positive number"
-            raise ValueError(f"{name} must be {wanted}, got {value!r}")
+    check_choice("method", method, ("points", "jt"))
+    check_number("rci", rci, 0, low_open=True)
+    check_number("z_crit", z_crit, 0, low_open=True)
+    check_number("reliability", reliability, 0, 1, high_open=True)
 
 
 def _pairs(pre, post):

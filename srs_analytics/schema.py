@@ -45,8 +45,8 @@ COLUMN_DOCS: Mapping[str, str] = MappingProxyType({
     "format": "paper, digital or verbal administration, where known.",
     "setting": "in_person or telehealth, where known.",
     "episode_status": "open, closed_planned or closed_unplanned, where known.",
-    "comment": "Free-text comment. Sensitive: may identify the client; never exported "
-    "in de-identified data.",
+    "comment": "Free-text comment. Sensitive: it may identify the client, so leave it out of "
+    "anything shared as de-identified.",
     "source_file": "The file the row came from ('archive.zip:member.tsv' for archive "
     "members; '<DataFrame n>' for an in-memory table).",
     "source_row": "The row a person sees when opening that file: header line = 1 in a text "

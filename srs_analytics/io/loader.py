@@ -122,7 +122,8 @@ class LoadResult:
         if r["sensitive_columns"]:
             lines.append("")
             lines.append("Sensitive free text kept: " + ", ".join(r["sensitive_columns"])
-                         + " (never part of a de-identified export).")
+                         + " (it may identify a client: leave it out of anything shared as "
+                         "de-identified).")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -250,7 +251,7 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     loaded = every["status"].eq("loaded")
     ok = every if loaded.all() else every[loaded]  # filtering copies every text column
     data, dups, confl = _resolve(ok, conflicts)
-    data = _number_sessions(data, every)
+    data = number_sessions(data, every)
     unresolved = int((data["session_number"].isna() & data["session_date"].notna()).sum())
 
     status = every["status"].copy()
@@ -422,15 +423,17 @@ def _same_total_fewer_items(rows: pd.DataFrame, key: pd.Series) -> np.ndarray:
     return agree & (n_rated <= 1) & ~keep
 
 
-def _number_sessions(data: pd.DataFrame, every: pd.DataFrame) -> pd.DataFrame:
+def number_sessions(data: pd.DataFrame, every: pd.DataFrame | None = None) -> pd.DataFrame:
     """Derive session numbers from date order within the episode where the source has none.
 
     All administrations of one episode on one date share a number (the ORS and SRS of a
-    session; the members of a couple). The order counts every dated administration read,
-    rejected ones included, so a session whose scores were rejected still has its place.
-    Episodes with some numbers given keep them, and rows without one take the number of
-    another row of the same episode and date.
+    session; the members of a couple). The order counts every dated administration of
+    ``every`` (the loader passes every one read, rejected ones included, so a session whose
+    scores were rejected still has its place; by default ``data`` itself). Episodes with
+    some numbers given keep them, and rows without one take the number of another row of
+    the same episode and date. The writers use the same rule.
     """
+    every = data if every is None else every
     num = data["session_number"]
     if data.empty or num.notna().all():
         return data

@@ -16,6 +16,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from .. import _text as tx
 from ..instruments import INSTRUMENTS, Instrument
 from ..schema import ITEM_COLUMNS
 from .readers import LoadError
@@ -708,8 +709,8 @@ def check_block(block: pd.DataFrame, measure: pd.Series, shared: pd.DataFrame,
 
 
 def _fmt(v) -> np.ndarray:
-    """Numbers as short text: 36, 7.5, 11.25 (only ever called on the rows rejected)."""
-    return np.array([("" if pd.isna(x) else f"{x:g}") for x in np.asarray(v)], dtype=object)
+    """Numbers as short text, 36, 7.5, 11.25, to six decimals (called on rejected rows)."""
+    return tx.numbers(v, 6).to_numpy(zero_copy_only=False)
 
 
 _AGE_OF_MEASURE = {"CORS": "child", "CSRS": "child", "CGSRS": "child", "YCORS": "young_child"}

@@ -36,8 +36,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import _text as tx
 from ..instruments import ALLIANCE, INSTRUMENTS
 from ..schema import ITEM_COLUMNS, coerce_canonical
+from .loader import number_sessions
 
 __all__ = ["redcap_mapping", "write_camcops", "write_canonical", "write_mhsds",
            "write_openfit", "write_redcap", "write_wide"]
@@ -73,9 +75,8 @@ def _canonical(data: pd.DataFrame) -> pd.DataFrame:
     df["rater"] = df["rater"].fillna("self")
     items = df[list(ITEM_COLUMNS)]
     df["total"] = df["total"].fillna(items.sum(axis=1).where(items.notna().all(axis=1)))
-    if df["session_number"].isna().any():  # the loader's rule: dense date rank in the episode
-        rank = df.groupby("episode_id")["session_date"].rank(method="dense")
-        df["session_number"] = df["session_number"].fillna(rank.astype("Int64"))
+    df = number_sessions(df)  # the loader's rule: date order within the episode
+    df["session_number"] = pd.to_numeric(df["session_number"]).round().astype("Int64")
     return df.sort_values([*_KEYS, "measure", "rater"], kind="stable").reset_index(drop=True)
 
 
@@ -121,11 +122,6 @@ def _number_of(ids: pd.Series) -> pd.Series:
 def _synthetic(prefix: str, numbers: pd.Series) -> pd.Series:
     """``Client0001``-style labels (missing where the number is missing)."""
     return (prefix + numbers.astype("str").str.zfill(4)).astype("str")
-
-
-def _num_text(values: pd.Series) -> pd.Series:
-    """Numbers as short text (``27``, ``27.5``); missing stays missing."""
-    return values.round(2).map("{:g}".format, na_action="ignore").astype("str")
 
 
 def _dates_as_text(frame: pd.DataFrame, fmt: str) -> pd.DataFrame:
@@ -510,7 +506,7 @@ def write_mhsds(data: pd.DataFrame, path, *, edition: str = "international") -> 
         "UniqServReqID": df["episode_id"],
         "CareProfLocalId": df["clinician_id"],
         "CodedAssToolType": df["measure"].map(codes).astype("str"),
-        "PersScore": _num_text(df["total"]),
+        "PersScore": pd.array(tx.numbers(df["total"], missing=None), dtype="str"),
         "AssToolCompDate": df["session_date"],
         "AssToolCompTimestamp": df["session_date"].dt.strftime("%Y-%m-%d") + time,
     })
