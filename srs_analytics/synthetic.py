@@ -32,7 +32,8 @@ _STATUS = np.array(["open", "closed_planned", "closed_unplanned"], dtype=object)
 _RATERS = np.array(["self", "parent", "teacher"], dtype=object)
 _SITE_NAMES = ("North", "South", "East", "West", "Central", "Riverside", "Hillside", "Harbour")
 #: Share of clients with an alliance measure showing each pattern, codes 0-4: none, all 10s,
-#: sharp drop, ascending, low item (assumptions; DOMAIN.md section 3 asks to find them).
+#: sharp drop, ascending, low item (assumptions; the alerts look for each,
+#: see docs/measures-and-rules.md).
 _PATTERN_P = (0.74, 0.06, 0.07, 0.07, 0.06)
 _REF_SESSION = 8  # the growth parameter is the expected change by this session
 _ROWS_PER_CLIENT = 12.4  # calibrated: rows / n_clients for the defaults (used by n_administrations)
@@ -96,10 +97,10 @@ def simulate(
         12.4 rows per client with the defaults, so 1,000,000 rows is about 81,000 clients).
     intake_mean, intake_sd : float, default 17.5 and 7.0
         Adult intake ORS; adult outpatients start at about 16-19 with an SD of about 7
-        (DOMAIN.md section 1). Other age groups start the same distance below their own
+        (Miller et al. 2003). Other age groups start the same distance below their own
         cutoff (adolescent 28, child 32; an assumption).
     norm_mean : float, default 30.5
-        Mean of a non-clinical ORS sample (SD 5.8; DOMAIN.md section 1): where improvement
+        Mean of a non-clinical ORS sample (SD 5.8; Miller et al. 2003): where improvement
         heads.
     retest_sd : float, default 3.0
         Session-to-session noise of an ORS total. With the intake SD of 7 it gives a
@@ -170,7 +171,7 @@ def simulate(
     21% are 40, the median is 38.4. A client's mean SRS correlates about .28 with ORS change
     (Flückiger et al. 2018: r = .278), an SRS total about .30 with the ORS of its session
     (reported .29). Patterns: 6% of clients give all 10s every session and improve less (the
-    false reassurance of DOMAIN.md section 3); 7% have one sharp drop of 5.5-10 points after
+    false reassurance the alerts look for); 7% have one sharp drop of 5.5-10 points after
     session 1; 7% an ascending alliance from about 32, and improve more (Anker et al. 2010);
     6% one item that stays low (about 7-8.5). In 40% of couples and families one member's
     alliance is about 6 points lower: a split alliance (Bartle-Haring et al. 2012).

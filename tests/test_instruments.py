@@ -1,4 +1,4 @@
-"""The measures of DOMAIN.md section 1 and the canonical schema."""
+"""The measures of docs/measures-and-rules.md and the canonical schema."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from srs_analytics import CANONICAL_SCHEMA, COLUMN_DOCS, INSTRUMENTS, LoadSettin
 from srs_analytics.instruments import measure_from_snomed
 from srs_analytics.schema import CANONICAL_COLUMNS, empty_canonical
 
-# DOMAIN.md section 1 / FORMATS.md: SNOMED CT total-score codes, current and older UK edition
+# docs/measures-and-rules.md: SNOMED CT total-score codes, current and older UK edition
 SNOMED = {"ORS": ("716613004", "960251000000100"), "SRS": ("720482000", "960451000000101"),
           "CORS": ("718458005", "960321000000103"), "CSRS": ("718762000", "1036271000000108"),
           "GSRS": ("718441000", "960711000000108"), "CGSRS": ("718431003", "960771000000103"),

@@ -1,6 +1,6 @@
 """Progress-note lines (srs_analytics.notes). All data here is synthetic.
 
-The lines follow DOMAIN.md section 4 ("SRS total: 31/40. Lowest item: approach (5/10).
+The lines follow docs/measures-and-rules.md ("SRS total: 31/40. Lowest item: approach (5/10).
 ..."): routine and low variants, the ORS of the session, and what was agreed.
 """
 

@@ -2,7 +2,7 @@
 
 The writers turn a canonical table (one row per administration, see :mod:`.schema`) into
 the files that feedback systems export, with their column names as documented in
-``../shared/reference-data/FORMATS.md``. They exist to make synthetic sample data and to
+``docs/formats.md``. They exist to make synthetic sample data and to
 test the loader by round trips; every value they write comes from the table or is plainly
 synthetic ("Synthetic", "Client0001", "client0001@example.invalid").
 
@@ -272,7 +272,7 @@ def write_openfit(data: pd.DataFrame, path, *, skip_style: str = "YN",
 
     References
     ----------
-    OpenFIT import documentation; ``../shared/reference-data/FORMATS.md``.
+    OpenFIT import documentation; ``docs/formats.md`` (openfit).
     """
     _check_choice("skip_style", skip_style, _SKIP_STYLES)
     _check_choice("score_layout", score_layout, ("items", "total"))

@@ -1,7 +1,7 @@
 """Every source format, detected from its header, plus mappings, identifiers and overlaps.
 
 The files here are small, hand-written and synthetic; their columns follow
-``../shared/reference-data/FORMATS.md``.
+``docs/formats.md``.
 """
 
 from __future__ import annotations

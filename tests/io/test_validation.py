@@ -1,4 +1,4 @@
-"""The boundary rules of DOMAIN.md section 2: every rejection reason, and what is not one."""
+"""The boundary rules of docs/measures-and-rules.md: every rejection reason, and what is not one."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The writers of srs_analytics.io.writers, read back with pandas, zipfile and sqlite3 directly
-(never with the loader), against the column lists of ../shared/reference-data/FORMATS.md.
+(never with the loader), against the column lists of docs/formats.md.
 All data here is synthetic."""
 
 from __future__ import annotations
