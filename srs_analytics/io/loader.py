@@ -8,6 +8,7 @@ report's counts add up: ``rows_read = loaded + rejected + skipped + duplicates +
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -66,6 +67,7 @@ class LoadResult:
     conflicts: pd.DataFrame
     report: dict = field(default_factory=dict)
 
+    @property
     def summary(self) -> pd.DataFrame:
         """Counts per file (rows are files, columns the fates of their administrations)."""
         cols = ["source", "rows_read", "loaded", "rejected", "skipped", "duplicates",
@@ -133,7 +135,10 @@ class LoadResult:
                 f"{r['rows_read']} administrations>")
 
     def _repr_html_(self) -> str:
-        return "<pre>" + self.to_text().replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+        """The report as text, then the counts per file as a table (escaped: file names and
+        messages come from the user's data)."""
+        return (f"<pre>{html.escape(self.to_text())}</pre>"
+                f"{self.summary.to_html(escape=True)}")
 
 
 def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None = None,

@@ -257,7 +257,7 @@ def test_overlapping_exports_duplicates_and_conflicts(write):
     assert (last.report["loaded"], last.report["conflicts"]) == (3, 1)
     srs = last.data[last.data["measure"].eq("SRS")]
     assert srs["total"].tolist() == [35] and srs["source_file"].tolist() == ["w2.csv"]
-    per_file = last.summary()
+    per_file = last.summary
     assert per_file.loc["w2.csv", "duplicates"] == 1 and per_file.loc["w1.csv", "conflicts"] == 1
 
 
