@@ -18,8 +18,8 @@ Examples
 >>> now[["client_id", "session_number", "days_since", "severity", "rule"]].head(3)
   client_id  session_number  days_since  severity               rule
 0    C00225               3           7  critical  ors_deterioration
-1    C00261               3           4   warning          low_total
-2    C00088              14           0   warning          low_total
+1    C00001               2           1   warning               drop
+2    C00295               3           3   warning               drop
 """
 
 from __future__ import annotations
@@ -269,15 +269,17 @@ def attention(
     Examples
     --------
     >>> import pandas as pd
-    >>> srs = pd.DataFrame({"client_id": ["C1", "C1", "C2"], "episode_id": ["E1", "E1", "E2"],
-    ...                     "session_number": [1, 2, 1], "measure": "SRS", "rater": "self",
-    ...                     "session_date": pd.to_datetime(["2026-03-05", "2026-03-12",
-    ...                                                     "2026-03-10"]),
-    ...                     "total": [38.0, 31.0, 39.0]})
-    >>> now = attention(srs)
-    >>> now[["client_id", "session_number", "days_since", "severity", "rule", "other_rules"]]
-      client_id  session_number  days_since  severity        rule other_rules
-    0        C1               2           0  critical  sharp_drop   low_total
+    >>> data = pd.DataFrame({
+    ...     "client_id": ["C1"] * 4 + ["C2"], "episode_id": ["E1"] * 4 + ["E2"],
+    ...     "session_number": [1, 1, 2, 2, 1],
+    ...     "session_date": pd.to_datetime(["2026-03-05"] * 2 + ["2026-03-12"] * 2
+    ...                                    + ["2026-03-10"]),
+    ...     "measure": ["ORS", "SRS", "ORS", "SRS", "SRS"], "rater": "self",
+    ...     "total": [20.0, 38.0, 14.0, 31.0, 39.0]})
+    >>> now = attention(data)
+    >>> now[["client_id", "session_number", "rule", "other_rules", "n_alerts"]]
+      client_id  session_number        rule        other_rules  n_alerts
+    0        C1               2  sharp_drop  ors_deterioration         2
     """
     s = settings or AttentionSettings()
     if not isinstance(s, AttentionSettings):

@@ -76,7 +76,9 @@ def test_only_the_latest_session_counts():
 
 
 def test_one_row_per_client_with_the_leading_alert_and_the_others_named():
-    data = table(client("A", [39.0, 39.0, [9.0, 8.0, 6.0, 8.0]]))
+    # session 3: a sharp drop to 31 (it says the total is low and names approach or
+    # method, 6) and approach or method below 8 for the second time running
+    data = table(client("A", [39.0, [10, 10, 7.5, 10], [9.0, 8.0, 6.0, 8.0]]))
     out = attention(data)
     assert list(out.columns) == list(ATTENTION_COLUMNS)
     row = out.iloc[0]
@@ -87,9 +89,10 @@ def test_one_row_per_client_with_the_leading_alert_and_the_others_named():
     assert row["session_number"] == 3 and row["days_since"] == 0
     assert row["message"] == session.query("rule == 'sharp_drop'")["message"].iloc[0]
     assert row["suggestion"] == session.query("rule == 'sharp_drop'")["suggestion"].iloc[0]
-    others = row["other_rules"].split(", ")
-    assert len(others) == row["n_alerts"] - 1
-    assert "low_item (approach_method)" in others
+    assert row["n_alerts"] == 2
+    assert row["other_rules"] == "repeated_low_item (approach_method)"
+    single = attention(table(client("B", LOW)))
+    assert (single["n_alerts"].iloc[0], single["other_rules"].iloc[0]) == (1, "")
 
 
 def test_most_urgent_first():
@@ -169,7 +172,8 @@ def run(capsys, *args):
 
 @pytest.fixture
 def caseload(tmp_path):
-    data = table(client("A", LOW, clinician="T1"), client("B", WARN, clinician="T2"),
+    data = table(client("A", LOW, clinician="T1", ors=[20, 20, 14]),
+                 client("B", WARN, clinician="T2"),
                  client("C", LOW, clinician="T2", weeks_ago=6))
     path = tmp_path / "caseload.csv"
     data.to_csv(path, index=False)
@@ -191,7 +195,7 @@ def test_attention_command_prints_a_grouped_wrapped_list(capsys, monkeypatch, ca
     assert "  A  episode EA  session 3, 2 Mar 2026 (today)" in lines
     assert "    critical  sharp_drop" in lines
     assert any(line.startswith("    Suggestion: ") for line in lines)
-    assert any(line.startswith("    Also: low_total") for line in lines)
+    assert "    Also: ors_deterioration" in lines
 
 
 def test_attention_command_filters_and_writes_a_table(capsys, tmp_path, caseload):
