@@ -259,6 +259,12 @@ def cmd_clients(args) -> int:
     print(f"Wrote {len(table)} client episodes to {out} (from {res.report['loaded']} "
           f"administrations; {res.report['rejected']} rejected). Outcomes: "
           + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".")
+    if settings.method == "jt":  # the intake SD and how many intakes it came from
+        norms = table.dropna(subset=["rci_basis"]).drop_duplicates(["measure", "age_group"])
+        for row in norms.sort_values(["measure", "age_group"]).itertuples(index=False):
+            print(textwrap.fill(f"Reliable change, {row.measure} "
+                                f"{str(row.age_group).replace('_', ' ')}: {row.rci:.2f} points "
+                                f"({row.rci_basis}).", _width(), subsequent_indent="  "))
     print(model)
     return 0
 

@@ -105,10 +105,11 @@ def client_table(
     Returns
     -------
     pandas.DataFrame
-        One row per client and episode with self-rated outcome or alliance data, sorted by
-        client and episode, columns :data:`CLIENT_COLUMNS` (the identity columns take the
-        names passed in) then the collateral outcome columns of
-        :func:`~srs_analytics.outcomes.client_outcomes`:
+        One row per client and episode with self-rated outcome or alliance data, or with
+        collateral outcome ratings only (a child rated by a parent: the self columns
+        empty), sorted by client and episode, columns :data:`CLIENT_COLUMNS` (the identity
+        columns take the names passed in) then ``rci_basis`` and the collateral outcome
+        columns of :func:`~srs_analytics.outcomes.client_outcomes`:
 
         - ``measure``, ``n_sessions`` ... ``intake_clinical``: the self-rated outcome
           measure of the client's age (ORS/CORS), number of its administrations, first and
