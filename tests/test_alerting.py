@@ -1,6 +1,6 @@
 """The alert engine (srs_analytics.alerting). All data here is synthetic.
 
-Every rule is tested where it fires and at its boundary (DOMAIN.md section 3): SRS 36 is not
+Every rule is tested where it fires and at its boundary (docs/measures-and-rules.md): SRS 36 is not
 low and 35.9 is; an item of 9 is not low and 8.9 is, 7 is deep and 7.1 is not; a fall of 0.9
 is no drop and 1 is; 4.9 is not sharp and 5 is; 38.9 is below the ceiling and 39 is at it; a
 change of exactly 5 is reliable under the points method (inclusive); a child's CORS is

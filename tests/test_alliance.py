@@ -1,6 +1,6 @@
 """Alliance flags and patterns (srs_analytics.alliance). All data here is synthetic.
 
-Every flag is tested where it fires and at its boundary (DOMAIN.md section 3): SRS 36 is
+Every flag is tested where it fires and at its boundary (docs/measures-and-rules.md): SRS 36 is
 not low and 35.9 is; 39 is at the ceiling and 38.9 is not; a fall of exactly 1 is a drop
 and 0.9 is not; exactly 5 is sharp and 4.9 is not; an item of 9 is not low and 8.9 is.
 """

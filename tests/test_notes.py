@@ -1,6 +1,6 @@
 """Progress-note lines (srs_analytics.notes). All data here is synthetic.
 
-The lines follow DOMAIN.md section 4 ("SRS total: 31/40. Lowest item: approach (5/10).
+The lines follow the seed's progress note ("SRS total: 31/40. Lowest item: approach (5/10).
 ..."): the score, the client's feedback verbatim, and the clinician's response (or a marked
 place for it); "No adjustments indicated." when nothing calls for one.
 """

@@ -163,7 +163,7 @@ def test_clinicalsignificance_claus_2020_bdi(claus):
 
 
 def test_domain_consistency_check():
-    """DOMAIN.md section 3: reliability .93, intake SD about 7 and non-clinical norms
+    """docs/measures-and-rules.md: reliability .93, intake SD about 7 and non-clinical norms
     30.5 / 5.8 (Miller et al. 2003) give a reliable change of about 5 points and a cutoff
     of about 25, the published PCOMS numbers."""
     assert reliable_change_threshold(7, 0.93) == pytest.approx(5, abs=0.25)
@@ -192,7 +192,8 @@ def test_jt_rule_is_strict():
 
 
 def test_cutoff_is_strict():
-    """DOMAIN.md: a score exactly at the cutoff is neither clinical nor recovered."""
+    """docs/measures-and-rules.md: a score exactly at the cutoff is neither clinical nor
+    recovered."""
     at_intake = one([("C", "E", 1, 25.0), ("C", "E", 2, 31.0)])
     assert not at_intake["intake_clinical"]
     assert at_intake["outcome"] == "improved"
@@ -202,8 +203,9 @@ def test_cutoff_is_strict():
 
 
 def test_harmed_and_deteriorated():
-    """DOMAIN.md: harmed = reliable deterioration with the intake not below the cutoff and
-    the last score not above it; any other reliable deterioration is deteriorated."""
+    """docs/measures-and-rules.md: harmed = reliable deterioration with the intake not below
+    the cutoff and the last score not above it; any other reliable deterioration is
+    deteriorated."""
     got = clinical_significance([25, 30, 33, 20], [19, 25, 26, 14], cutoff=25)
     assert got.tolist() == ["harmed", "harmed", "deteriorated", "deteriorated"]
 
@@ -224,7 +226,7 @@ def test_age_group_cutoffs():
 
 
 def test_zero_is_a_real_score():
-    """DOMAIN.md section 2: 0 is a real score, never missing."""
+    """docs/measures-and-rules.md: 0 is a real score, never missing."""
     up = one([("C", "E", 1, 0.0), ("C", "E", 2, 6.0)])
     assert up["ors_intake"] == 0 and up["ors_change"] == 6 and up["intake_clinical"]
     assert up["outcome"] == "improved"
@@ -241,7 +243,7 @@ def test_single_session_episode():
 
 
 def test_young_child_is_not_scored():
-    """DOMAIN.md section 1: the YCORS is not scored against a cutoff."""
+    """docs/measures-and-rules.md: the YCORS is not scored against a cutoff."""
     out = one([("Y", "E", 1, 2.0, "YCORS", "self", "young_child"),
                ("Y", "E", 2, 4.0, "YCORS", "self", "young_child")])
     assert out["measure"] == "YCORS" and out["ors_change"] == 2
@@ -261,7 +263,7 @@ def test_intake_is_first_by_session_order_not_row_order():
 
 
 def test_collateral_ratings_are_beside_never_mixed_in():
-    """DOMAIN.md section 3: collateral ratings reported beside, never mixed in."""
+    """docs/measures-and-rules.md: collateral ratings reported beside, never mixed in."""
     self_rows = [("K", "E", s, t, "CORS", "self", "child")
                  for s, t in [(1, 20.0), (2, 24.0), (3, 30.0)]]
     parent = [("K", "E", s, t, "CORS", "parent", "child") for s, t in [(1, 10.0), (3, 12.0)]]
