@@ -123,11 +123,11 @@ def dates(values):
     >>> dates(np.array(["2026-03-12", "NaT"], dtype="datetime64[D]")).to_pylist()
     ['12 Mar 2026', '']
     """
-    d = np.asarray(values, dtype="datetime64[D]")
-    uniq, inv = np.unique(d.astype(np.int64), return_inverse=True)
+    d = np.asarray(values, dtype="datetime64[D]").ravel()
+    inv, uniq = pd.factorize(d.view(np.int64))  # hashed, not sorted: each day spelled once
     words = ["" if np.isnat(u) else f"{u.item().day} {_MONTHS[u.item().month - 1]} "
-             f"{u.item().year}" for u in uniq.astype("datetime64[D]")]
-    return pc.take(pa.array(words, STR), pa.array(inv.ravel()))
+             f"{u.item().year}" for u in np.asarray(uniq).astype("datetime64[D]")]
+    return pc.take(pa.array(words, STR), pa.array(inv))
 
 
 def str_column(values) -> pd.api.extensions.ExtensionArray:
