@@ -54,10 +54,18 @@ def numbers(values, decimals: int = 2, *, missing: str | None = "") -> pa.Array:
     """
     x = np.asarray(values, dtype=float).ravel()
     with np.errstate(over="ignore", invalid="ignore"):
-        codes, uniq = pd.factorize(np.where(np.abs(x) < 1e15, np.round(x, decimals), x))
-    codes[codes < 0] = len(uniq)  # NaN
-    words = [number(u, decimals) for u in uniq]
-    return pc.take(pa.array([*words, missing], STR), pa.array(codes))
+        u = np.where(np.abs(x) < 1e15, np.round(x, decimals), x) + 0.0  # -0.0 becomes 0.0
+        # arrow writes the shortest text that reads back as the same number, which for a
+        # number rounded to ``decimals`` is :func:`number`'s; large ones (exponents) and
+        # NaN are spelled by :func:`number`, once per distinct value
+        odd = ~(np.abs(u) < 1e6)
+    text = pa.array(np.where(odd, 0.0, u)).cast(STR)
+    if odd.any():
+        codes, uniq = pd.factorize(u[odd])
+        codes[codes < 0] = len(uniq)  # NaN
+        words = pa.array([*(number(v, decimals) for v in uniq), missing], STR)
+        text = pc.replace_with_mask(text, pa.array(odd), pc.take(words, pa.array(codes)))
+    return text
 
 
 def signed(values) -> pa.Array:
