@@ -27,17 +27,34 @@ def sort_into_groups(df: pd.DataFrame, cols: dict, keys):
     >>> out["c"].tolist(), group.tolist(), starts.tolist(), session.tolist()
     (['a', 'b', 'b'], [0, 1, 1], [0, 1], [1.0, 1.0, 2.0])
     """
-    codes = [pd.factorize(df[cols[k]], sort=True)[0] for k in keys]
+    codes, sizes = [], []
+    for k in keys:
+        c, u = pd.factorize(df[cols[k]], sort=True)
+        codes.append(c.astype(np.int64))
+        sizes.append(len(u) + 1)  # -1 (missing) shifted to 0
+    if np.prod(np.array(sizes, dtype=float)) < 2.0**62:  # the keys as one integer
+        key = np.zeros(len(df), dtype=np.int64)
+        for c, size in zip(codes, sizes):
+            key = key * size + (c + 1)
+        codes = [key]
     date = df[cols["date"]].to_numpy(dtype="datetime64[ns]").view(np.int64)
     date = np.where(date == np.iinfo(np.int64).min, np.iinfo(np.int64).max, date)  # NaT last
     session = df[cols["session"]].to_numpy(dtype=float, na_value=np.nan)
     order = np.lexsort((date, session, *codes[::-1]))  # NaN sorts last
     df = df.iloc[order].reset_index(drop=True)
-    k = np.column_stack(codes)[order]
-    new = np.ones(len(df), dtype=bool)
-    new[1:] = (k[1:] != k[:-1]).any(axis=1)
+    new = _group_starts(codes, order, len(df))
     group = np.cumsum(new) - 1
     return df, group, np.flatnonzero(new), session[order]
+
+
+def _group_starts(codes, order, n):
+    """True where a row (in ``order``) starts a new combination of the ``codes``."""
+    new = np.zeros(n, dtype=bool)
+    new[:1] = True
+    for c in codes:
+        c = c[order]
+        new[1:] |= c[1:] != c[:-1]
+    return new
 
 
 def positions(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -85,3 +102,36 @@ def column_map(**names) -> dict:
             raise ValueError(f"items must name the four item columns; got {items!r}")
         cols.update({f"item_{j + 1}": c for j, c in enumerate(items)})
     return cols
+
+
+def item_flags(x: np.ndarray, valid: np.ndarray, pos: np.ndarray, s) -> dict:
+    """Item flags of alliance ratings sorted into series, as (n, 4) arrays.
+
+    ``x`` holds the items, ``valid`` whether a rating's items were rated, ``pos`` each
+    rating's place in its series (client, episode, rater, measure) and ``s`` the
+    :class:`~srs_analytics.alliance.AllianceSettings`. Keys: ``low`` (below ``low_item``),
+    ``deep`` (at or below ``deep_item``), ``fallen`` (at least ``item_fall`` below the
+    previous rating's item), ``repeated`` / ``recurring`` (below ``repeat_low`` /
+    ``low_item`` now and in at least ``repeat_min`` of the last ``repeat_window`` ratings,
+    this one included), ``n_repeated`` / ``n_recurring`` (those counts) and ``window``
+    (the ratings in the window, (n,)). A rating without items counts as not low.
+
+    >>> x = np.array([[7.5, 9, 9, 9], [9.5, 9, 9, 9], [7.9, 9, 9, 9.5]])
+    >>> from srs_analytics.alliance import AllianceSettings
+    >>> f = item_flags(x, np.ones(3, bool), np.arange(3), AllianceSettings())
+    >>> f["repeated"][:, 0].tolist(), f["fallen"][:, 0].tolist(), f["deep"][:, 0].tolist()
+    ([False, False, True], [False, False, False], [False, False, False])
+    """
+    rated = valid[:, None]
+    low = (x < s.low_item - EPS) & rated
+    below = (x < s.repeat_low - EPS) & rated
+    before = lag(x, pos, 1)
+    fallen = (np.round(before - x, 9) >= s.item_fall - EPS) & rated
+    fallen &= lag(valid, pos, 1, fill=False)[:, None]
+    out = {"low": low, "deep": (x <= s.deep_item + EPS) & rated, "fallen": fallen,
+           "window": np.minimum(pos + 1, s.repeat_window)}
+    for name, flag in (("repeated", below), ("recurring", low)):
+        count = sum(lag(flag, pos, k, fill=False).astype(np.int64)
+                    for k in range(s.repeat_window))
+        out[name], out[f"n_{name}"] = flag & (count >= s.repeat_min), count
+    return out
