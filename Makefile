@@ -17,7 +17,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check srs_analytics tests benchmarks data/sample/build.py
-	$(BIN)/python -m pytest srs_analytics tests
+	MPLBACKEND=Agg $(BIN)/python -m pytest srs_analytics tests
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py

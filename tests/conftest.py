@@ -56,3 +56,16 @@ def small_caseload():
     df = pd.DataFrame(rows)
     df["total"] = df[["item_1", "item_2", "item_3", "item_4"]].sum(axis=1).round(1)
     return coerce_canonical(df)
+
+
+# Charts draw off screen, and every figure a test makes is closed after it.
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
