@@ -92,9 +92,16 @@ def chart_style(context: str = "notebook", font_scale: float = 1.0) -> Iterator[
     >>> inside, mpl.rcParams["axes.grid"] == before
     (True, True)
     """
+    # only our keys are restored (matplotlib's rc_context would restore "interactive" too,
+    # and switch off the inline figures of a Jupyter kernel)
+    saved = {k: mpl.rcParams[k] for k in _RC}
     with sns.axes_style("whitegrid"), sns.plotting_context(context, font_scale=font_scale), \
-            sns.color_palette("colorblind"), mpl.rc_context(_RC):
-        yield
+            sns.color_palette("colorblind"):
+        mpl.rcParams.update(_RC)
+        try:
+            yield
+        finally:
+            mpl.rcParams.update(saved)
 
 
 def axes(ax=None, figsize=(8, 4.5)):
