@@ -100,10 +100,14 @@ def client_page(data: pd.DataFrame, client_id: str, *, episode_id: str | None = 
     >>> from srs_analytics import load_sample
     >>> page = client_page(load_sample(), "C00092")
     >>> page.episode_id, page.severity, page.summary["outcome"]
-    ('E00092', 'warning', 'unchanged')
+    ('E00092', 'warning', 'recovered')
     >>> print(page.note)  # doctest: +NORMALIZE_WHITESPACE
-    SRS total: 36.2/40 (at or above the 36 cutoff). Lowest item: approach or method (8/10).
-    ORS: 18.7/40.
+    SRS total: 37.2/40 (at or above the 36 cutoff). Lowest item: approach or method (7.9/10).
+    ORS: 32.4/40.
+    >>> page.alerts[["session_number", "rule", "severity"]]
+       session_number               rule severity
+    0               8  repeated_low_item  warning
+    1               8               drop     info
     """
     s = settings or AlertSettings()
     rows, ep = client_rows(data, client_id, episode_id, cols=_COLS)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from ..alerting import AlertSettings
 from ..expected import ExpectedResponse, fit_expected
@@ -25,12 +25,14 @@ from ..plotting.items import draw_items_chart
 from ._templates import alert_rows, png_base64, render, text
 from .page import ClientPage, client_page
 
-__all__ = ["SUMMARY_FIELDS", "client_report", "page_html", "write_client_reports"]
+__all__ = ["SUMMARY_FIELDS", "client_report", "demo_report", "page_html",
+           "write_client_reports"]
 
 #: The rows of a page's "At a glance" list: (label, column of the client table).
 SUMMARY_FIELDS = (
     ("Outcome measure", "measure"), ("Sessions with an outcome rating", "n_sessions"),
-    ("Intake", "ors_intake"), ("Latest", "ors_last"), ("Change since intake", "ors_change"),
+    ("Outcome at intake", "ors_intake"), ("Outcome latest", "ors_last"),
+    ("Change since intake", "ors_change"),
     ("Cutoff applied", "cutoff"), ("Reliable change (points)", "rci"),
     ("Reliable change", "reliable_change"), ("Outcome so far", "outcome"),
     ("Expected response at the latest rating", "etr_status"),
@@ -190,3 +192,17 @@ def write_client_reports(data: pd.DataFrame, out_dir, *, clients: Iterable[str] 
     index.write_text(render("index.html", title=title, pages=listed, synthetic=synthetic,
                             source=source), encoding="utf-8")
     return [index, *written]
+
+
+def demo_report(data: pd.DataFrame, out_dir) -> Path:
+    """Write the page of the most urgent client of the (synthetic sample) ``data`` for
+    ``srs-analytics demo``, and return its path."""
+    from .page import attention_list
+
+    model = fit_expected(data)
+    attention = attention_list(data, model=model)
+    client_id = attention["client_id"].iloc[0] if len(attention) else data["client_id"].iloc[0]
+    paths = write_client_reports(data, out_dir, clients=[client_id], model=model,
+                                 progress=False, synthetic=True,
+                                 source="the bundled synthetic sample")
+    return paths[1]

@@ -33,15 +33,16 @@ __all__ = ["ClientView", "client_view", "dashboard", "figure_image"]
 _ALL = "(all clinicians)"
 
 
-def figure_image(draw: Callable, *args, width: str = "100%", **kwargs) -> w.Image:
-    """An Image widget holding what ``draw(*args, **kwargs)`` drew (it returns the Axes).
+def figure_image(draw: Callable | None, *args, **kwargs) -> w.Image:
+    """An Image widget holding what ``draw(*args, **kwargs)`` drew (it returns the Axes);
+    empty when ``draw`` is None.
 
     The figure is drawn in the package's chart style, saved as PNG and closed, so no
     figure is left open and the browser shows a plain image.
     """
-    image = w.Image(format="png", layout=w.Layout(width=width, max_width="1100px",
-                                                  height="auto"))
-    update_image(image, draw, *args, **kwargs)
+    image = w.Image(format="png", layout=w.Layout(max_width="100%"))
+    if draw is not None:
+        update_image(image, draw, *args, **kwargs)
     return image
 
 
@@ -86,8 +87,7 @@ class ClientView(w.VBox):
         self.clinician.add_class("srs-clinician")
         self.client.add_class("srs-client")
         self.header = w.HTML()
-        self.chart = w.Image(format="png", layout=w.Layout(width="100%", max_width="1100px"))
-        self.items = w.Image(format="png", layout=w.Layout(width="100%", max_width="1100px"))
+        self.chart, self.items = figure_image(None), figure_image(None)
         self.alerts = w.HTML()
         self.note = w.Textarea(layout=w.Layout(width="100%", height="5rem"),
                                description="Note", tooltip="Copy into the record")
