@@ -26,8 +26,8 @@ import pandas as pd
 __all__ = ["DASHBOARD_NOTEBOOK", "DATA_VARIABLE", "Dashboard", "dashboard_data", "free_port",
            "main", "voila_command"]
 
-#: The notebook Voila serves.
-DASHBOARD_NOTEBOOK = Path(__file__).with_name("dashboard.ipynb")
+#: The notebook Voila serves (its path).
+DASHBOARD_NOTEBOOK = str(Path(__file__).with_name("dashboard.ipynb"))
 #: The environment variable naming the data the dashboard shows.
 DATA_VARIABLE = "SRS_ANALYTICS_DATA"
 
@@ -54,7 +54,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def voila_command(port: int, notebook: Path = DASHBOARD_NOTEBOOK) -> list[str]:
+def voila_command(port: int, notebook: str = DASHBOARD_NOTEBOOK) -> list[str]:
     """The command that serves ``notebook`` with Voila on 127.0.0.1:``port``."""
     return [sys.executable, "-m", "voila", str(notebook), f"--port={port}", "--no-browser",
             "--Voila.ip=127.0.0.1", "--theme=light", "--show_tracebacks=False",

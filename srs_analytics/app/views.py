@@ -125,7 +125,6 @@ class ClientView(w.VBox):
             return
         self.page = page = client_page(self.data, client_id, settings=self.settings,
                                        model=self.model)
-        self.header.value = macro("page_header", page)
         update_image(self.chart, draw_client_chart, page.chart)
         if len(page.items):
             update_image(self.items, draw_items_chart, page.items)
@@ -133,6 +132,7 @@ class ClientView(w.VBox):
             self.items.value = b""
         self.alerts.value = macro("alerts_table", alert_rows(page.alerts))
         self.note.value = page.note or "No SRS rating yet, so no progress-note line."
+        self.header.value = macro("page_header", page)  # last: the page is complete
 
 
 def client_view(data: pd.DataFrame, *, settings: AlertSettings | None = None,

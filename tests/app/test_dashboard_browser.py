@@ -10,7 +10,12 @@ pytestmark = pytest.mark.browser
 TIMEOUT = 120_000  # ms: the kernel starts and fits the expected response first
 
 
+_IMAGES_LOADED = ("() => [...document.querySelectorAll('img.srs-chart, img.srs-items')]"
+                  ".every(i => i.complete && i.naturalWidth > 0)")
+
+
 def _shown(page):
+    page.wait_for_function(_IMAGES_LOADED, timeout=TIMEOUT)
     return {"header": page.locator(".srs-header").inner_text(),
             "alerts": page.locator(".srs-alerts").inner_text(),
             "note": page.locator(".srs-note textarea").input_value(),
@@ -36,10 +41,12 @@ def test_picking_another_client_changes_the_chart_and_the_alerts(dashboard, page
     label = target.inner_text()
     page.locator(".srs-client select").select_option(label=label)
     client_id = label.replace("\xa0", " ").split(" ")[0]
+    # the header is updated last, once the charts, the alerts and the note are
     page.wait_for_function(
         f"document.querySelector('.srs-header').innerText.includes('Client {client_id}')",
         timeout=TIMEOUT)
-    page.wait_for_timeout(500)  # the images arrive after the header
+    page.wait_for_function("(old) => document.querySelector('.srs-alerts').innerText !== old",
+                           arg=before["alerts"], timeout=TIMEOUT)
     after = _shown(page)
     page.screenshot(path=tmp_path / "dashboard_another_client.png", full_page=True)
     assert f"Client {client_id}" in after["header"]
