@@ -23,7 +23,8 @@ from ..notes import progress_notes
 from ..plotting.client import client_chart_data
 from ..plotting.items import items_chart_data
 
-__all__ = ["ClientPage", "attention_list", "client_choices", "client_page"]
+__all__ = ["ClientPage", "attention_list", "client_choices", "client_page",
+           "clinician_choices"]
 
 _COLS = {"client": "client_id", "episode": "episode_id", "session": "session_number",
          "date": "session_date", "clinician": "clinician_id"}
@@ -165,7 +166,7 @@ def client_choices(data: pd.DataFrame, clinician_id: str | None = None, *,
     [('C - critical: sharp drop', 'C'), ('A', 'A'), ('B', 'B')]
     """
     require_columns(data, {"client": "client_id", "clinician": "clinician_id"},
-                    ["client", "clinician"])
+                    ["client"] if clinician_id is None else ["client", "clinician"])
     mine = data if clinician_id is None else data[
         (data["clinician_id"] == clinician_id).to_numpy(dtype=bool)]
     clients = sorted(map(str, pd.unique(mine["client_id"].dropna())))
@@ -180,7 +181,9 @@ def client_choices(data: pd.DataFrame, clinician_id: str | None = None, *,
 
 
 def clinician_choices(data: pd.DataFrame) -> list[str]:
-    """The clinicians of the data, sorted (clients without one are under no clinician)."""
+    """The clinicians of the data, sorted ([] without a ``clinician_id`` column)."""
+    if "clinician_id" not in data:
+        return []
     return sorted(map(str, pd.unique(data["clinician_id"].dropna())))
 
 

@@ -57,8 +57,7 @@ def free_port() -> int:
 def voila_command(port: int, notebook: str = DASHBOARD_NOTEBOOK) -> list[str]:
     """The command that serves ``notebook`` with Voila on 127.0.0.1:``port``."""
     return [sys.executable, "-m", "voila", str(notebook), f"--port={port}", "--no-browser",
-            "--Voila.ip=127.0.0.1", "--theme=light", "--show_tracebacks=False",
-            "--VoilaConfiguration.file_allowlist=[]"]
+            "--Voila.ip=127.0.0.1", "--theme=light", "--show_tracebacks=False"]
 
 
 class Dashboard:
@@ -141,10 +140,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8866),
                         help="the port (default: $PORT, else 8866)")
     args = parser.parse_args(argv)
-    missing = [p for p in args.paths if not Path(p).exists()]
-    if missing:
-        print(f"srs-analytics: no such file: {', '.join(missing)}", file=sys.stderr)
-        return 2
+    if args.paths:  # bad input is said here, plainly, not as an error page in the browser
+        from ..io import LoadError, load
+
+        try:
+            load(args.paths)
+        except LoadError as exc:
+            print(f"srs-analytics: {exc}", file=sys.stderr)
+            return 2
+    # a kill (SIGTERM) ends the server as Ctrl+C does: its kernels are stopped too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     board = Dashboard(args.paths, port=args.port, log="-")
     try:
         board.wait(120)

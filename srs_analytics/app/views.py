@@ -78,7 +78,7 @@ class ClientView(w.VBox):
         self.model = fit_expected(data) if model is None else model
         self.attention = attention_list(data, settings=settings, model=self.model) \
             if attention is None else attention
-        clinicians = clinician_choices(data) if "clinician_id" in data else []
+        clinicians = clinician_choices(data)
         start = clinician_id if clinician_id in clinicians else (
             clinicians[0] if clinicians else _ALL)
         self.clinician = w.Dropdown(options=[*clinicians, _ALL], value=start,

@@ -26,6 +26,11 @@ def test_voila_listens_on_loopback_only():
     assert "--Voila.ip=127.0.0.1" in cmd and "--port=8899" in cmd and "--no-browser" in cmd
 
 
-def test_a_missing_file_is_a_message(capsys):
+def test_bad_data_is_a_message_before_any_server_starts(capsys, tmp_path):
     assert main(["nowhere.csv", "--port", "1"]) == 2
-    assert "no such file: nowhere.csv" in capsys.readouterr().err
+    assert "nowhere.csv" in capsys.readouterr().err
+    bad = tmp_path / "notes.csv"
+    bad.write_text("name,remark\nx,y\n")
+    assert main([str(bad), "--port", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("srs-analytics: ") and "Traceback" not in err
