@@ -40,7 +40,8 @@ def figure_image(draw: Callable | None, *args, **kwargs) -> w.Image:
     The figure is drawn in the package's chart style, saved as PNG and closed, so no
     figure is left open and the browser shows a plain image.
     """
-    image = w.Image(format="png", layout=w.Layout(max_width="100%"))
+    # natural size (a flex box would stretch it), never wider than the page
+    image = w.Image(format="png", layout=w.Layout(max_width="100%", align_self="flex-start"))
     if draw is not None:
         update_image(image, draw, *args, **kwargs)
     return image

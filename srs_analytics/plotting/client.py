@@ -287,6 +287,12 @@ def draw_client_chart(frame: pd.DataFrame, ax=None, *, title: str | None = None,
                    gid=f"reliable_change:{r['measure']}")
     for m, g in layers.get("expected", pd.DataFrame({"measure": []})).groupby("measure"):
         g = g.sort_values("x")
+        if len(g) == 1:  # one session: a band has no width, so a bar from p25 to p75
+            ax.errorbar(g["x"], g["y"], yerr=[g["y"] - g["low"], g["high"] - g["y"]],
+                        fmt="_", markersize=14, capsize=7, elinewidth=6, alpha=0.6,
+                        color=COLORS["expected"], zorder=1, gid=f"expected:{m}",
+                        label=f"{m} expected (25th-75th percentile, median)")
+            continue
         ax.fill_between(g["x"], g["low"], g["high"], facecolor=COLORS["expected"], alpha=0.25,
                         edgecolor=COLORS["expected"], hatch=HATCHES["expected"], lw=0,
                         zorder=1, label=f"{m} expected (25th-75th percentile)",

@@ -169,11 +169,13 @@ def draw_items_chart(frame: pd.DataFrame, ax=None, *, title: str | None = None,
     for r in frame.itertuples(index=False):
         i, j = row[r.item_name], col[r.column]
         if r.low:
-            ax.add_patch(Rectangle((j, i), 1, 1, fill=False, hatch="///", lw=0,
-                                   edgecolor="white", gid="low"))
+            ax.add_patch(Rectangle((j, i), 1, 1, fill=False, hatch="//", lw=0,
+                                   edgecolor=(1, 1, 1, 0.6), gid="low", zorder=2))
         if r.lowest:
             ax.add_patch(Rectangle((j + 0.04, i + 0.04), 0.92, 0.92, fill=False, lw=2.5,
                                    edgecolor="black", gid="lowest"))
+    for t in ax.texts:  # the numbers above the hatching
+        t.set_zorder(3)
     if colorbar:
         cbar = ax.collections[0].colorbar
         cbar.ax.axhline(threshold, color=COLORS["alert"], lw=2.5, gid="threshold")

@@ -207,3 +207,15 @@ def test_a_client_with_no_0_40_rating_gets_a_message():
     assert [t.get_text() for t in ax.texts if t.get_gid() == "empty"] == [
         "No ORS, CORS or SRS rating to draw"]
     assert client_chart_data(ycors, "Y1").empty
+
+
+def test_an_expected_response_at_one_session_is_a_bar():
+    data = srs.load_sample()
+    model = srs.fit_expected(data)
+    f = client_chart_data(data, "C00089", model=model)  # two ORS: one expected percentile
+    exp = f[f["layer"] == "expected"].iloc[0]
+    ax = draw_client_chart(f)
+    bar, = _by_gid(ax.collections, "expected:ORS")
+    (x0, y0), (x1, y1) = bar.get_segments()[0]
+    assert x0 == x1 == exp["x"] == 2
+    assert (min(y0, y1), max(y0, y1)) == pytest.approx((exp["low"], exp["high"]))
