@@ -12,17 +12,19 @@ from .datasets import load_sample
 from .expected import ExpectedResponse, ExpectedSettings, expected_status, fit_expected
 from .instruments import INSTRUMENTS, Instrument
 from .io import REASONS, LoadError, LoadResult, LoadSettings, load
-from .notes import progress_note, progress_notes
+from .notes import NoteSettings, progress_note, progress_notes
 from .outcomes import OutcomeSettings, client_outcomes, session_outcomes
 from .schema import CANONICAL_COLUMNS, CANONICAL_SCHEMA, COLUMN_DOCS
 from .synthetic import simulate
+from .triage import AttentionSettings, attention, open_episodes
 
 __all__ = [
     "CANONICAL_COLUMNS", "CANONICAL_SCHEMA", "COLUMN_DOCS", "INSTRUMENTS", "REASONS", "RULES",
-    "AlertSettings", "AllianceSettings", "ClientSettings", "ExpectedResponse",
-    "ExpectedSettings", "Instrument", "LoadError", "LoadResult", "LoadSettings",
-    "OutcomeSettings", "alerts", "client_alliance", "client_outcomes", "client_table",
-    "expected_status", "fit_expected", "load", "load_sample", "progress_note",
-    "progress_notes", "session_alliance", "session_outcomes", "simulate",
+    "AlertSettings", "AllianceSettings", "AttentionSettings", "ClientSettings",
+    "ExpectedResponse", "ExpectedSettings", "Instrument", "LoadError", "LoadResult",
+    "LoadSettings", "NoteSettings", "OutcomeSettings", "alerts", "attention",
+    "client_alliance", "client_outcomes", "client_table", "expected_status", "fit_expected",
+    "load", "load_sample", "open_episodes", "progress_note", "progress_notes",
+    "session_alliance", "session_outcomes", "simulate",
 ]
 __version__ = "0.1.0"
