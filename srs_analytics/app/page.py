@@ -4,7 +4,8 @@ the HTML report alike (so they cannot disagree).
 Pure pandas: no widget, no drawing. :func:`client_page` gathers the chart tables, the
 alerts of the latest session with their suggestions, the progress-note line and the
 client's row of :func:`~srs_analytics.clients.client_table`; :func:`client_choices` orders
-a clinician's clients for a chooser, those on the attention list first.
+a clinician's clients for a chooser, those on the attention list
+(:func:`srs_analytics.attention`) first.
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ from ..notes import progress_notes
 from ..plotting.client import client_chart_data
 from ..plotting.items import items_chart_data
 
-__all__ = ["ClientPage", "attention_list", "client_choices", "client_page",
-           "clinician_choices"]
+__all__ = ["ClientPage", "client_choices", "client_page", "clinician_choices"]
 
 _COLS = {"client": "client_id", "episode": "episode_id", "session": "session_number",
          "date": "session_date", "clinician": "clinician_id"}
@@ -100,15 +100,12 @@ def client_page(data: pd.DataFrame, client_id: str, *, episode_id: str | None = 
     --------
     >>> from srs_analytics import load_sample
     >>> page = client_page(load_sample(), "C00092")
-    >>> page.episode_id, page.severity, page.summary["outcome"]
-    ('E00092', 'warning', 'recovered')
-    >>> print(page.note)  # doctest: +NORMALIZE_WHITESPACE
-    SRS total: 37.2/40 (at or above the 36 cutoff). Lowest item: approach or method (7.9/10).
-    ORS: 32.4/40.
-    >>> page.alerts[["session_number", "rule", "severity"]]
-       session_number               rule severity
-    0               8  repeated_low_item  warning
-    1               8               drop     info
+    >>> page.episode_id, page.summary["ors_intake"], page.summary["outcome"]
+    ('E00092', 15.9, 'recovered')
+    >>> page.note.split(". ")[0]
+    'SRS total: 37.2/40 (at or above the 36 cutoff)'
+    >>> page.alerts["session_number"].unique().tolist()  # the latest session's alerts
+    [8]
     """
     s = settings or AlertSettings()
     rows, ep = client_rows(data, client_id, episode_id, cols=_COLS)
@@ -131,30 +128,13 @@ def client_page(data: pd.DataFrame, client_id: str, *, episode_id: str | None = 
         note=note, note_session=note_session, summary=summary)
 
 
-def attention_list(data: pd.DataFrame, *, settings: AlertSettings | None = None,
-                   model: ExpectedResponse | None = None) -> pd.DataFrame:
-    """The clients whose latest rating has a warning or worse, most urgent first.
-
-    One row per client: ``client_id``, ``episode_id``, ``clinician_id``, ``severity`` (the
-    worst at the latest ratings), ``rule`` (that alert's rule) and ``n_alerts``; sorted as
-    :func:`~srs_analytics.alerting.alerts` sorts (critical first, latest first).
-    """
-    found = alerts(data, settings=settings, model=model, latest_only=True,
-                   min_severity="warning")
-    first = found.drop_duplicates("client_id")
-    counts = found.groupby("client_id").size()
-    out = first[["client_id", "episode_id", "clinician_id", "severity", "rule"]]
-    return out.assign(n_alerts=counts.reindex(out["client_id"]).to_numpy()).reset_index(
-        drop=True)
-
-
 def client_choices(data: pd.DataFrame, clinician_id: str | None = None, *,
                    attention: pd.DataFrame | None = None) -> list[tuple[str, str]]:
     """A chooser's options for a clinician's clients: (text, client_id), attention first.
 
-    Clients on ``attention`` (:func:`attention_list`) come first, in its order, their
-    text naming the severity and the rule ("C00092 - warning: low total"); the others
-    follow in client order. ``clinician_id=None`` takes every client.
+    Clients on ``attention`` (:func:`srs_analytics.attention`) come first, in its order,
+    their text naming the severity and the leading rule ("C00092 - warning: low total");
+    the others follow in client order. ``clinician_id=None`` takes every client.
 
     Examples
     --------
@@ -172,7 +152,7 @@ def client_choices(data: pd.DataFrame, clinician_id: str | None = None, *,
     clients = sorted(map(str, pd.unique(mine["client_id"].dropna())))
     first = []
     if attention is not None and len(attention):
-        att = attention[attention["client_id"].isin(clients)]
+        att = attention[attention["client_id"].isin(clients)].drop_duplicates("client_id")
         first = [(f"{c} - {sev}: {str(rule).replace('_', ' ')}", c)
                  for c, sev, rule in att[["client_id", "severity", "rule"]].itertuples(
                      index=False)]

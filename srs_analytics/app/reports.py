@@ -197,11 +197,11 @@ def write_client_reports(data: pd.DataFrame, out_dir, *, clients: Iterable[str] 
 def demo_report(data: pd.DataFrame, out_dir) -> Path:
     """Write the page of the most urgent client of the (synthetic sample) ``data`` for
     ``srs-analytics demo``, and return its path."""
-    from .page import attention_list
+    from ..triage import attention
 
     model = fit_expected(data)
-    attention = attention_list(data, model=model)
-    client_id = attention["client_id"].iloc[0] if len(attention) else data["client_id"].iloc[0]
+    now = attention(data, model=model)
+    client_id = now["client_id"].iloc[0] if len(now) else data["client_id"].iloc[0]
     paths = write_client_reports(data, out_dir, clients=[client_id], model=model,
                                  progress=False, synthetic=True,
                                  source="the bundled synthetic sample")

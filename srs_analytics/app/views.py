@@ -25,8 +25,9 @@ from ..expected import ExpectedResponse, fit_expected
 from ..plotting._style import chart_style, figure_bytes
 from ..plotting.client import draw_client_chart
 from ..plotting.items import draw_items_chart
+from ..triage import AttentionSettings, attention
 from ._templates import alert_rows, components_css, macro
-from .page import attention_list, client_choices, client_page, clinician_choices
+from .page import client_choices, client_page, clinician_choices
 
 __all__ = ["ClientView", "client_view", "dashboard", "figure_image"]
 
@@ -73,12 +74,13 @@ class ClientView(w.VBox):
     """
 
     def __init__(self, data: pd.DataFrame, *, settings: AlertSettings | None = None,
-                 model: ExpectedResponse | None = None, attention: pd.DataFrame | None = None,
+                 model: ExpectedResponse | None = None, as_of=None,
                  clinician_id: str | None = None, client_id: str | None = None):
         self.data, self.settings = data, settings
         self.model = fit_expected(data) if model is None else model
-        self.attention = attention_list(data, settings=settings, model=self.model) \
-            if attention is None else attention
+        self.attention = attention(
+            data, as_of=as_of, model=self.model,
+            settings=None if settings is None else AttentionSettings(alerts=settings))
         clinicians = clinician_choices(data)
         start = clinician_id if clinician_id in clinicians else (
             clinicians[0] if clinicians else _ALL)
@@ -137,8 +139,8 @@ class ClientView(w.VBox):
 
 
 def client_view(data: pd.DataFrame, *, settings: AlertSettings | None = None,
-                model: ExpectedResponse | None = None, clinician_id: str | None = None,
-                client_id: str | None = None) -> ClientView:
+                model: ExpectedResponse | None = None, as_of=None,
+                clinician_id: str | None = None, client_id: str | None = None) -> ClientView:
     """The clinician's view of one client, as a widget.
 
     Parameters
@@ -149,6 +151,9 @@ def client_view(data: pd.DataFrame, *, settings: AlertSettings | None = None,
         Alert rules and thresholds (with the outcome and alliance settings).
     model : ExpectedResponse, optional
         The expected treatment response; by default fitted on ``data``.
+    as_of : date-like, optional
+        The day of the attention list (:func:`srs_analytics.attention`); by default the
+        latest session date in ``data``.
     clinician_id, client_id : str, optional
         Who to show first; by default the first clinician and the most urgent of their
         clients.
@@ -158,8 +163,8 @@ def client_view(data: pd.DataFrame, *, settings: AlertSettings | None = None,
     ClientView
         An ipywidgets ``VBox``: display it in a notebook, or serve it with the dashboard.
     """
-    return ClientView(data, settings=settings, model=model, clinician_id=clinician_id,
-                      client_id=client_id)
+    return ClientView(data, settings=settings, model=model, as_of=as_of,
+                      clinician_id=clinician_id, client_id=client_id)
 
 
 def dashboard(data: pd.DataFrame, *, settings: AlertSettings | None = None,

@@ -99,7 +99,9 @@ def items_chart_data(
     args = {k: v for k, v in cols.items() if k not in {f"item_{j}" for j in range(1, 5)}}
     args = {k: v for k, v in args.items() if k == "items" or v in data.columns}
     ses = session_alliance(rows, settings=s, **args)
-    ses = ses[ses["lowest_item"].notna().to_numpy()].reset_index(drop=True)
+    ses = ses[ses["lowest_item"].notna().to_numpy()]
+    order = [c for c in (session, date, measure) if c in ses.columns]
+    ses = ses.sort_values(order, kind="stable").reset_index(drop=True)  # session order
     n = len(ses)
     values = ses[list(items)].to_numpy(dtype=float).ravel()
     label = np.tile(np.asarray(ITEM_LABELS, dtype=object), n)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import srs_analytics as srs
-from srs_analytics.app.page import attention_list, client_choices, client_page
+from srs_analytics.app.page import client_choices, client_page
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def test_the_page_holds_the_analyses_of_the_clients_latest_episode(sample):
     rows = data[data["client_id"] == "C00092"]
     now = srs.alerts(rows, model=model, latest_only=True)
     pd.testing.assert_frame_equal(page.alerts, now.reset_index(drop=True))
-    assert page.severity == "warning"
+    assert page.severity == str(now["severity"].max())
     assert page.note == srs.progress_note(data, "C00092")
     assert page.note_session == 8
     table = srs.client_table(data, model=model).set_index("client_id").loc["C00092"]
@@ -39,14 +39,17 @@ def test_a_client_without_an_srs_has_no_note(sample):
     assert page.note == "" and page.items.empty
 
 
-def test_the_attention_list_is_the_latest_sessions_warnings_most_urgent_first(sample):
+def test_the_chooser_follows_the_attention_list(sample):
     data, model = sample
-    att = attention_list(data, model=model)
-    found = srs.alerts(data, model=model, latest_only=True, min_severity="warning")
-    assert att["client_id"].tolist() == list(dict.fromkeys(found["client_id"]))
-    assert att["client_id"].is_unique
-    assert att["severity"].iloc[0] == "critical" and att["severity"].iloc[-1] == "warning"
-    assert att["n_alerts"].sum() == len(found)
+    att = srs.attention(data, model=model)
+    mine = att[att["clinician_id"] == "T03"]
+    options = client_choices(data, "T03", attention=att)
+    assert [c for _, c in options[:len(mine)]] == mine["client_id"].tolist()
+    first = mine.iloc[0]
+    assert options[0][0] == (f"{first['client_id']} - {first['severity']}: "
+                             f"{first['rule'].replace('_', ' ')}")
+    rest = [c for _, c in options[len(mine):]]
+    assert rest == sorted(rest) and not set(rest) & set(mine["client_id"])
 
 
 def test_choices_put_the_attention_list_first():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import srs_analytics as srs
-from srs_analytics.app.page import attention_list, client_page
+from srs_analytics.app.page import client_page
 from srs_analytics.app.views import ClientView, client_view, dashboard
 
 
@@ -20,7 +20,7 @@ def test_the_view_opens_on_the_first_clinicians_most_urgent_client(sample):
     view = client_view(data, model=model)
     assert isinstance(view, ClientView)
     assert view.clinician.value == "T01"
-    att = attention_list(data, model=model)
+    att = srs.attention(data, model=model)
     first = att.loc[att["clinician_id"] == "T01", "client_id"].iloc[0]
     assert view.client.value == first
     assert view.client.options[0][0].startswith(f"{first} - ")

@@ -39,7 +39,7 @@ def _episode(ors, srs_totals, *, age="adult", parent=None, client="C1", dates=Tr
 @pytest.fixture
 def falling():
     """ORS falls 8 points from intake by session 3 (reliable deterioration, critical); the
-    SRS falls 38 -> 35 at session 2 (below the cutoff: warning; its items below 9: info)
+    SRS falls 38 -> 35 at session 2 (a drop below the cutoff: warning; items below 9: info)
     and 35 -> 30 at session 3 (a sharp drop, critical)."""
     return _episode([18, 16, 10], [38, 35, 30])
 
@@ -59,7 +59,11 @@ def test_the_data_has_the_cutoffs_band_and_alerts_of_the_rules(falling):
     # warning or worse only: the info alerts (low items) are not marked on their own
     assert sorted(alerts.index) == [("ORS", 3.0), ("SRS", 2.0), ("SRS", 3.0)]
     assert alerts.loc[("SRS", 2.0), "severity"] == "warning"
-    assert alerts.loc[("SRS", 2.0), "rule"] == "low_total"
+    found = srs.alerts(falling, min_severity="warning")
+    for (m, x), row in alerts.iterrows():  # every rule of the rating, the worst severity
+        here = found[(found["measure"] == m) & (found["session_number"] == x)]
+        assert row["rule"] == ", ".join(here["rule"])
+        assert row["severity"] == str(here["severity"].max())
     assert alerts.loc[("SRS", 3.0), "severity"] == "critical"
     assert "sharp_drop" in alerts.loc[("SRS", 3.0), "rule"]
     assert alerts.loc[("ORS", 3.0), "severity"] == "critical"
