@@ -17,7 +17,7 @@ import pandas as pd
 
 from .._checks import require_columns
 from .._select import client_rows
-from ..alerting import SEVERITIES, AlertSettings, alerts
+from ..alerting import AlertSettings, alerts
 from ..clients import ClientSettings, client_table
 from ..expected import ExpectedResponse
 from ..notes import progress_notes
@@ -166,6 +166,3 @@ def clinician_choices(data: pd.DataFrame) -> list[str]:
         return []
     return sorted(map(str, pd.unique(data["clinician_id"].dropna())))
 
-
-#: The severities, least severe first (re-exported for the templates).
-SEVERITY_ORDER = SEVERITIES
