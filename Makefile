@@ -1,10 +1,13 @@
 # The commands the README shows. Each one creates .venv and installs what it needs.
 PYTHON ?= python3
+PORT ?= 8866
+# the exports the dashboard shows (default: the bundled synthetic sample)
+DATA ?=
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench sample clean
+.PHONY: demo test bench sample clean dashboard lab readme-image
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +19,8 @@ demo: $(STAMP)
 	$(BIN)/srs-analytics demo
 
 test: $(STAMP)
-	$(BIN)/ruff check srs_analytics tests benchmarks data/sample/build.py
-	$(BIN)/python -m pytest srs_analytics tests
+	$(BIN)/ruff check srs_analytics tests benchmarks data/sample/build.py docs/img/client_chart.py
+	MPLBACKEND=Agg $(BIN)/python -m pytest srs_analytics tests
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py
@@ -25,6 +28,19 @@ bench: $(STAMP)
 
 sample: $(STAMP)
 	$(BIN)/python data/sample/build.py
+
+# the client view in the browser (Voila on 127.0.0.1); Ctrl+C stops it
+dashboard: $(STAMP)
+	$(BIN)/python -m srs_analytics.app.server --port $(PORT) $(DATA)
+
+# JupyterLab on the notebooks (as root it needs --allow-root)
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 \
+		$$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+# the client chart of the README, drawn from the synthetic sample
+readme-image: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python docs/img/client_chart.py docs/img/client_chart.png
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

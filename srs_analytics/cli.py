@@ -148,6 +148,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--session", type=int, metavar="N", help="session number (default: latest)")
     p.add_argument("--episode", metavar="ID", help="the episode, when the client has several")
 
+    p = sub.add_parser("report", help="write a self-contained HTML page per client: charts, "
+                       "alerts and suggestions, the progress-note line")
+    _load_options(p)
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--client", action="append", metavar="ID",
+                     help="this client's latest episode (repeat for several)")
+    who.add_argument("--clinician", metavar="ID",
+                     help="every client whose latest session was with this clinician")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="the folder to write the pages and index.html to")
+    _history_option(p)
+
     p = sub.add_parser("simulate", help="make a synthetic caseload")
     p.add_argument("--clients", type=int, default=300, help="number of clients (default 300)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -507,6 +519,24 @@ def cmd_note(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from .app.reports import write_client_reports
+
+    res = _load(args)
+    if args.clinician:
+        _check_clinicians([args.clinician], res.data)
+    model = _expected_model(args, res.data)
+    try:
+        paths = write_client_reports(res.data, args.out, clients=args.client,
+                                     clinician=args.clinician, model=model,
+                                     source=", ".join(Path(p).name for p in args.paths))
+    except ValueError as exc:
+        raise LoadError(str(exc)) from None
+    print(f"Wrote {len(paths) - 1} client page(s) to {Path(args.out).resolve()}/; open "
+          f"{paths[0].resolve()}")
+    return 0
+
+
 def cmd_simulate(args) -> int:
     from .io.writers import write_canonical
     from .synthetic import simulate
@@ -569,8 +599,12 @@ def cmd_demo(args) -> int:
     for row in messy.rejected.itertuples():
         print(f"  line {row.source_row}: {row.reason}: {row.message}")
     _demo_analyses(res.data, outdir)
+    from .app.reports import demo_report
+
+    print(f"\nOne client's page, for people who do not open Jupyter (charts, alerts, note "
+          f"line; opens offline): {demo_report(res.data, outdir / 'report').resolve()}")
     print(f"\nOutput written to {outdir.resolve()}/ (canonical.csv, validation.json, "
-          "exports/, messy_rejected.csv, clients.csv, alerts.csv, attention.csv)")
+          "exports/, messy_rejected.csv, clients.csv, alerts.csv, attention.csv, report/)")
     return 0
 
 
@@ -624,7 +658,7 @@ def main(argv: list[str] | None = None) -> int:
         raise
     handler = {"validate": cmd_validate, "convert": cmd_convert, "clients": cmd_clients,
                "alerts": cmd_alerts, "attention": cmd_attention, "note": cmd_note,
-               "simulate": cmd_simulate, "demo": cmd_demo}[args.command]
+               "report": cmd_report, "simulate": cmd_simulate, "demo": cmd_demo}[args.command]
     try:
         code = handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush

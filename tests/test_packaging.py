@@ -32,6 +32,11 @@ def test_the_wheel_carries_the_sample_and_no_repository_files(wheel):
     assert "srs_analytics/datasets/caseload.csv" in names
     assert "srs_analytics/datasets/messy_export.csv" in names
     assert "srs_analytics/io/loader.py" in names
+    # the report templates and the dashboard notebook travel with the package
+    assert {"srs_analytics/app/templates/client.html", "srs_analytics/app/templates/base.html",
+            "srs_analytics/app/templates/_macros.html",
+            "srs_analytics/app/templates/_components.css",
+            "srs_analytics/app/dashboard.ipynb"} <= set(names)
     assert not [n for n in names if n.startswith(("data/", "tests/", "notebooks/"))]
 
 
@@ -50,6 +55,10 @@ def test_the_demo_runs_from_the_installed_wheel_outside_the_repository(wheel, tm
     assert out.stdout.splitlines()[0].startswith(str(target))
     assert "SYNTHETIC" in out.stdout and "3537" in out.stdout
     assert (work / "out" / "clients.csv").exists() and (work / "out" / "exports").is_dir()
+    page = out.stdout.split("for people who do not open Jupyter")[1].split(": ", 1)[1]
+    page = page.splitlines()[0].strip()
+    assert page.endswith(".html") and Path(page).is_file()
+    assert "data:image/png;base64," in Path(page).read_text()
 
 
 def test_import_loads_no_plotting_widget_or_jupyter_library():
@@ -59,6 +68,16 @@ def test_import_loads_no_plotting_widget_or_jupyter_library():
             "'voila', 'notebook')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=60)
+    assert out.stdout.strip() == "[]"
+
+
+def test_charts_and_reports_load_no_jupyter_server_or_kernel():
+    # (seaborn itself imports ipywidgets when it is installed, for its own widgets)
+    code = ("import sys, srs_analytics.plotting, srs_analytics.app.reports; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'jupyter_server', "
+            "'jupyterlab', 'voila', 'notebook', 'ipykernel', 'papermill'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120)
     assert out.stdout.strip() == "[]"
 
 

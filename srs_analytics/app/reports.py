@@ -1,0 +1,208 @@
+"""Client reports: one self-contained HTML page per client, for people who do not open Jupyter.
+
+A page holds the client chart and the items chart (PNG inside the page), the alerts of the
+latest session with their suggestions and the progress-note line; it opens offline and runs
+no script (its Content-Security-Policy forbids scripts and requests). Pages are rendered
+with Jinja2 and autoescaping, so free text from the data shows as text. The content of a
+page is :func:`~srs_analytics.app.page.client_page`, the same as the widget view's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from tqdm import tqdm
+
+from ..alerting import AlertSettings
+from ..expected import ExpectedResponse, fit_expected
+from ..plotting._style import chart_style, figure_bytes
+from ..plotting.client import draw_client_chart
+from ..plotting.items import draw_items_chart
+from ._templates import alert_rows, png_base64, render, text
+from .page import ClientPage, client_page
+
+__all__ = ["SUMMARY_FIELDS", "client_report", "demo_report", "page_html",
+           "write_client_reports"]
+
+#: The rows of a page's "At a glance" list: (label, column of the client table).
+SUMMARY_FIELDS = (
+    ("Outcome measure", "measure"), ("Sessions with an outcome rating", "n_sessions"),
+    ("Outcome at intake", "ors_intake"), ("Outcome latest", "ors_last"),
+    ("Change since intake", "ors_change"),
+    ("Cutoff applied", "cutoff"), ("Reliable change (points)", "rci"),
+    ("Reliable change", "reliable_change"), ("Outcome so far", "outcome"),
+    ("Expected response at the latest rating", "etr_status"),
+    ("Alliance measure", "alliance_measure"), ("Latest SRS", "srs_last"),
+    ("Lowest item over the episode", "lowest_item"), ("Alliance pattern", "alliance_pattern"),
+)
+
+
+def page_html(page: ClientPage, *, model: ExpectedResponse | None = None,
+              index: str | None = None, synthetic: bool = False,
+              source: str = "the data given") -> str:
+    """The HTML of one client's page (see :func:`client_report`).
+
+    ``index`` is the link back to a list of clients; ``synthetic`` adds a banner saying that
+    the data is synthetic; ``source`` names the data in the footer.
+    """
+    with chart_style("notebook"):
+        ax = draw_client_chart(page.chart)
+        ax.figure.set_size_inches(9.5, 4.6)
+        chart = png_base64(figure_bytes(ax.figure, dpi=110))
+        plt.close(ax.figure)
+        items = ""
+        if len(page.items):
+            ax = draw_items_chart(page.items)
+            items = png_base64(figure_bytes(ax.figure, dpi=110))
+            plt.close(ax.figure)
+    summary = [(label, text(page.summary.get(key))) for label, key in SUMMARY_FIELDS
+               if key in page.summary]
+    threshold = text(float(page.items["threshold"].iloc[0])) if len(page.items) else ""
+    return render("client.html", page=page, chart=chart, items=items, summary=summary,
+                  alerts=alert_rows(page.alerts), threshold=threshold,
+                  expected=model is not None and (page.chart["layer"] == "expected").any(),
+                  session=text(page.note_session), index=index, synthetic=synthetic,
+                  source=source)
+
+
+def client_report(data: pd.DataFrame, client_id: str, *, episode_id: str | None = None,
+                  settings: AlertSettings | None = None,
+                  model: ExpectedResponse | None = None, synthetic: bool = False) -> str:
+    """One client's page as a self-contained HTML document.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The canonical table (the whole caseload).
+    client_id : str
+        The client.
+    episode_id : str, optional
+        The episode; by default the one of the client's latest rating.
+    settings : AlertSettings, optional
+        Alert rules and thresholds (with the outcome and alliance settings).
+    model : ExpectedResponse, optional
+        A fitted expected treatment response for the expected band and ``off_track``.
+    synthetic : bool, default False
+        Say on the page that the data is synthetic.
+
+    Returns
+    -------
+    str
+        The HTML: charts embedded as PNG, no script, no request when opened.
+
+    Examples
+    --------
+    >>> import srs_analytics as srs
+    >>> html = client_report(srs.load_sample(), "C00092", synthetic=True)
+    >>> "<script" in html, "Client C00092" in html, "data:image/png;base64," in html
+    (False, True, True)
+    """
+    page = client_page(data, client_id, episode_id=episode_id, settings=settings, model=model)
+    return page_html(page, model=model, synthetic=synthetic)
+
+
+def _file_name(client_id) -> str:
+    """A safe file name for a client's page."""
+    return "client_" + re.sub(r"[^A-Za-z0-9_.-]+", "_", str(client_id)) + ".html"
+
+
+def write_client_reports(data: pd.DataFrame, out_dir, *, clients: Iterable[str] | None = None,
+                         clinician: str | None = None, settings: AlertSettings | None = None,
+                         model: ExpectedResponse | None = None, progress: bool | None = None,
+                         synthetic: bool = False, source: str = "the data given") -> list[Path]:
+    """Write one HTML page per client, and an ``index.html`` linking them.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The canonical table (the whole caseload).
+    out_dir : str or Path
+        The folder to write to (created when missing).
+    clients : iterable of str, optional
+        These clients (each one's latest episode).
+    clinician : str, optional
+        Every client whose latest rating was with this clinician. One of ``clients`` and
+        ``clinician`` is needed.
+    settings : AlertSettings, optional
+        Alert rules and thresholds.
+    model : ExpectedResponse, optional
+        The expected treatment response; by default fitted on ``data`` (the whole table).
+    progress : bool, optional
+        Show a progress bar (tqdm) on stderr; by default only on a terminal.
+    synthetic : bool, default False
+        Say on every page that the data is synthetic.
+    source : str
+        What the footer names as the data.
+
+    Returns
+    -------
+    list of Path
+        The index first (it lists the clients with the most severe alert first), then
+        the client pages in the order of the clients.
+
+    Raises
+    ------
+    ValueError
+        A client or clinician not in the data (the message lists what exists), or neither
+        given.
+    """
+    if (clients is None) == (clinician is None):
+        raise ValueError("give either clients or clinician")
+    if clinician is not None:
+        known = sorted(map(str, pd.unique(data["clinician_id"].dropna()))) \
+            if "clinician_id" in data else []
+        if clinician not in known:
+            raise ValueError(f"clinician {clinician!r} is not in the data; its clinicians: "
+                             f"{', '.join(known) or '(none)'}")
+        order = data.sort_values(["session_date", "session_number"], na_position="first")
+        latest = order.drop_duplicates("client_id", keep="last")
+        clients = sorted(latest.loc[latest["clinician_id"] == clinician, "client_id"])
+    clients = list(dict.fromkeys(clients))
+    known = set(pd.unique(data["client_id"].dropna()))
+    missing = [c for c in clients if c not in known]
+    if missing:
+        sample = ", ".join(sorted(map(str, known))[:3])
+        raise ValueError(f"client(s) {', '.join(map(str, missing))} not in the data "
+                         f"({len(known):,} clients, e.g. {sample})")
+    model = fit_expected(data) if model is None else model
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written, listed = [], []
+    bar = tqdm(clients, desc="client pages", unit="page", disable=None if progress is None
+               else not progress)
+    for client_id in bar:
+        page = client_page(data, client_id, settings=settings, model=model)
+        path = out / _file_name(page.client_id)
+        path.write_text(page_html(page, model=model, index="index.html", synthetic=synthetic,
+                                  source=source), encoding="utf-8")
+        written.append(path)
+        first = page.alerts.iloc[0] if len(page.alerts) else None
+        listed.append({"href": path.name, "client_id": page.client_id,
+                       "episode_id": page.episode_id, "severity": page.severity,
+                       "rule_text": "" if first is None else str(first["rule"]).replace(
+                           "_", " ")})
+    rank = {"critical": 0, "warning": 1, "info": 2, None: 3}
+    listed.sort(key=lambda p: rank[p["severity"]])
+    title = f"Clients of clinician {clinician}" if clinician else "Client reports"
+    index = out / "index.html"
+    index.write_text(render("index.html", title=title, pages=listed, synthetic=synthetic,
+                            source=source), encoding="utf-8")
+    return [index, *written]
+
+
+def demo_report(data: pd.DataFrame, out_dir) -> Path:
+    """Write the page of the most urgent client of the (synthetic sample) ``data`` for
+    ``srs-analytics demo``, and return its path."""
+    from ..triage import attention
+
+    model = fit_expected(data)
+    now = attention(data, model=model)
+    client_id = now["client_id"].iloc[0] if len(now) else data["client_id"].iloc[0]
+    paths = write_client_reports(data, out_dir, clients=[client_id], model=model,
+                                 progress=False, synthetic=True,
+                                 source="the bundled synthetic sample")
+    return paths[1]

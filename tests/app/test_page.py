@@ -1,0 +1,62 @@
+"""What a client's page shows: the same numbers as the analyses, the latest session's alerts,
+the note line; and the chooser's order (attention list first)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import srs_analytics as srs
+from srs_analytics.app.page import client_choices, client_page
+
+
+@pytest.fixture(scope="module")
+def sample():
+    data = srs.load_sample()
+    return data, srs.fit_expected(data)
+
+
+def test_the_page_holds_the_analyses_of_the_clients_latest_episode(sample):
+    data, model = sample
+    page = client_page(data, "C00092", model=model)
+    assert (page.client_id, page.episode_id, page.clinician_id) == ("C00092", "E00092", "T07")
+    rows = data[data["client_id"] == "C00092"]
+    now = srs.alerts(rows, model=model, latest_only=True)
+    pd.testing.assert_frame_equal(page.alerts, now.reset_index(drop=True))
+    assert page.severity == str(now["severity"].max())
+    assert page.note == srs.progress_note(data, "C00092")
+    assert page.note_session == 8
+    table = srs.client_table(data, model=model).set_index("client_id").loc["C00092"]
+    assert page.summary["ors_intake"] == table["ors_intake"] == 15.9
+    assert page.summary["outcome"] == table["outcome"] == "recovered"
+    assert page.chart.attrs["client_id"] == "C00092" and len(page.items) == 7 * 4
+
+
+def test_a_client_without_an_srs_has_no_note(sample):
+    data, model = sample
+    ycors = data[data["measure"] == "YCORS"]["client_id"].iloc[0]
+    page = client_page(data, ycors, model=model)
+    assert page.note == "" and page.items.empty
+
+
+def test_the_chooser_follows_the_attention_list(sample):
+    data, model = sample
+    att = srs.attention(data, model=model)
+    mine = att[att["clinician_id"] == "T03"]
+    options = client_choices(data, "T03", attention=att)
+    assert [c for _, c in options[:len(mine)]] == mine["client_id"].tolist()
+    first = mine.iloc[0]
+    assert options[0][0] == (f"{first['client_id']} - {first['severity']}: "
+                             f"{first['rule'].replace('_', ' ')}")
+    rest = [c for _, c in options[len(mine):]]
+    assert rest == sorted(rest) and not set(rest) & set(mine["client_id"])
+
+
+def test_choices_put_the_attention_list_first():
+    data = pd.DataFrame({"client_id": ["A", "B", "C", "D"], "clinician_id": ["T1"] * 3 + ["T2"]})
+    att = pd.DataFrame({"client_id": ["D", "C"], "severity": ["critical", "warning"],
+                        "rule": ["sharp_drop", "low_total"]})
+    assert client_choices(data, "T1", attention=att) == [
+        ("C - warning: low total", "C"), ("A", "A"), ("B", "B")]
+    assert [c for _, c in client_choices(data, None, attention=att)] == ["D", "C", "A", "B"]
+    assert client_choices(data, "T9") == []
