@@ -182,7 +182,7 @@ def session_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _mode(values: pd.Series, codes: np.ndarray) -> pd.Series:
+def mode(values: pd.Series, codes: np.ndarray) -> pd.Series:
     """The most common known value per code (ties: the first in sorted order)."""
     f = pd.DataFrame({"k": codes, "v": values.to_numpy()}).dropna()
     counts = f.groupby(["k", "v"], sort=True).size().reset_index(name="n")
@@ -218,7 +218,7 @@ def episode_frame(df: pd.DataFrame, sessions: pd.DataFrame, outcomes: pd.DataFra
                        "last_date": by_e["session_date"].max(),
                        "n_episode_sessions": by_e["session_number"].nunique()})
     for col in ("format", "setting"):
-        ep[col] = _mode(s[col], s["_e"].to_numpy())
+        ep[col] = mode(s[col], s["_e"].to_numpy())
     ce = ce.join(ep, on="_e")
     ce["n_episode_days"] = (ce["last_date"] - ce["first_date"]).dt.days
     if full_last is None:
