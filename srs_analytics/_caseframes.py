@@ -24,13 +24,13 @@ from .instruments import ALLIANCE, INSTRUMENTS, OUTCOME
 from .outcomes import client_outcomes
 
 #: Canonical name of every column parameter.
-CANONICAL = {
+CANONICAL = MappingProxyType({
     "client": "client_id", "episode": "episode_id", "clinician": "clinician_id",
     "site": "site", "session": "session_number", "date": "session_date",
     "measure": "measure", "rater": "rater", "total": "total", "imputed": "items_imputed",
     "age_group": "age_group", "group": "group_id", "format": "format",
     "setting": "setting", "status": "episode_status",
-}
+})
 ITEMS = ("item_1", "item_2", "item_3", "item_4")
 REQUIRED = ("client", "episode", "session", "measure", "rater", "total")
 OUTCOME_MEASURES = tuple(k for k, i in INSTRUMENTS.items() if i.family == OUTCOME)

@@ -18,10 +18,10 @@ Examples
 >>> table = caseload_summary(load_sample(), by="service_type", episodes="all")
 >>> table[["service_type", "n_clients", "n_episodes", "n_sessions"]]
   service_type  n_clients  n_episodes  n_sessions
-0       couple         12           6          42
-1       family         17           7          24
-2        group          3           3          21
-3   individual        268         268        1586
+0       couple         12           6          21
+1       family         10           4          21
+2        group          7           7          21
+3   individual        271         271        1586
 """
 
 from __future__ import annotations
@@ -247,11 +247,11 @@ def caseload_summary(
     --------
     >>> from srs_analytics import load_sample
     >>> t = caseload_summary(load_sample(), by="site")
-    >>> t[["site", "n_clients", "share_srs_completion", "n_es", "severity_adjusted_es"]]
+    >>> t[["site", "n_clients", "share_srs_completion", "n_es", "severity_adjusted_es"]].round(2)
         site  n_clients  share_srs_completion  n_es  severity_adjusted_es
-    0   East         80              0.928571    44              0.797...
-    1  North         95              0.913043    57              0.871...
-    2  South        125              0.951634    70              0.849...
+    0   East         81                  0.96    39                  1.29
+    1  North         97                  0.98    53                  0.92
+    2  South        122                  0.97    65                  1.06
     """
     s = settings or CaseloadSettings()
     if episodes is not None:

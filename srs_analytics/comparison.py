@@ -119,9 +119,9 @@ def clinician_comparison(
     >>> t = clinician_comparison(load_sample(), episodes="all")
     >>> t[["clinician_id", "n_es", "shown", "compared_with_service"]].head(3)
       clinician_id  n_es  shown compared_with_service
-    0          T01    17   True                within
-    1          T02    23   True                within
-    2          T03    19   True                within
+    0          T01    19   True                within
+    1          T02    31   True                within
+    2          T03    22   True                within
     """
     s = settings or CaseloadSettings()
     if episodes is not None:

@@ -158,7 +158,7 @@ def completion_trend(
     >>> from srs_analytics import load_sample
     >>> t = completion_trend(load_sample(), by=())
     >>> t[["n_months", "share_srs_completion"]].round(3).to_dict("records")
-    [{'n_months': 12, 'share_srs_completion': 0.97}]
+    [{'n_months': 13, 'share_srs_completion': 0.97}]
     """
     from scipy import stats
 

@@ -19,7 +19,7 @@ Examples
 >>> key = b"an example key of 32 bytes or more, never this one"
 >>> out = deidentify(load_sample(), key)
 >>> out.columns.tolist()[:6]
-['client_id', 'episode_id', 'clinician_id', 'site', 'days_since_start', 'session_number']
+['client_id', 'episode_id', 'clinician_id', 'site', 'group_id', 'days_since_start']
 >>> out["client_id"].str.match(r"C-[0-9a-f]{16}$").all(), "comment" in out
 (np.True_, False)
 """

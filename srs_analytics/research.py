@@ -24,7 +24,7 @@ Examples
 >>> from srs_analytics import load_sample
 >>> table = research_table(load_sample(), n_boot=200)
 >>> sorted(table["analysis"].unique())  # doctest: +NORMALIZE_WHITESPACE
-['ceiling_raters', 'ceiling_by_format', 'ceiling_by_setting', 'correlation_pearson',
+['ceiling_by_format', 'ceiling_by_setting', 'ceiling_raters', 'correlation_pearson',
  'correlation_spearman', 'es_by_early_change', 'es_by_pattern', 'next_ors',
  'srs_by_format', 'srs_by_setting']
 """
@@ -46,8 +46,8 @@ from .alliance import AllianceSettings, client_alliance
 from .outcomes import OutcomeSettings, client_outcomes
 from .schema import ITEM_COLUMNS
 
-__all__ = ["ALLIANCE_MEASURES", "OUTCOME_MEASURES", "RESEARCH_COLUMNS", "ResearchSettings",
-           "alliance_correlations", "alliance_outcome_table", "ceiling_raters",
+__all__ = ["ALLIANCE_MEASURES", "BCA_MAX", "OUTCOME_MEASURES", "RESEARCH_COLUMNS",
+           "ResearchSettings", "alliance_correlations", "alliance_outcome_table", "ceiling_raters",
            "next_ors_model", "outcome_by_alliance", "research_table", "srs_by_context"]
 
 #: The columns of every research table, in order.
@@ -56,6 +56,9 @@ RESEARCH_COLUMNS = ("analysis", "term", "estimate", "ci_low", "ci_high", "p", "n
 ALLIANCE_MEASURES = ("srs_mean", "srs_early", "srs_slope")
 #: Outcome measures of :func:`alliance_outcome_table`.
 OUTCOME_MEASURES = ("ors_change", "ors_change_residual")
+#: Up to this many clients a correlation's bootstrap interval is BCa; above, percentile
+#: (BCa's jackknife costs n squared, and its correction fades as n grows).
+BCA_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -183,8 +186,8 @@ def alliance_outcome_table(
     --------
     >>> from srs_analytics import load_sample
     >>> t = alliance_outcome_table(load_sample())
-    >>> t[["srs_mean", "ors_change"]].corr().iloc[0, 1].round(2)
-    np.float64(0.27)
+    >>> round(float(t[["srs_mean", "ors_change"]].corr().iloc[0, 1]), 2)
+    0.3
     """
     s = _settings(settings)
     cols = _cols(client=client, episode=episode, clinician=clinician, session=session,
@@ -276,8 +279,9 @@ def _correlations(table: pd.DataFrame, s: ResearchSettings) -> list[dict]:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # a degenerate resample gives NaN
                     boot = stats.bootstrap((x, y), func, paired=True, vectorized=True,
-                                           n_resamples=s.n_boot, method="BCa",
-                                           confidence_level=s.confidence, rng=rng)
+                                           n_resamples=s.n_boot, confidence_level=s.confidence,
+                                           method="BCa" if len(x) <= BCA_MAX else "percentile",
+                                           rng=rng)
                 ci = boot.confidence_interval
                 rows.append(_rows(f"correlation_{kind}", term, res.statistic, ci.low,
                                   ci.high, res.pvalue, len(x)))
@@ -318,9 +322,10 @@ def alliance_correlations(
         ``correlation_spearman``; ``term`` is ``"<alliance>~<outcome>"`` for each of
         :data:`ALLIANCE_MEASURES` and :data:`OUTCOME_MEASURES`; ``estimate`` is r or rho,
         ``p`` its two-sided p-value (:func:`scipy.stats.pearsonr`,
-        :func:`scipy.stats.spearmanr`), ``ci_low`` / ``ci_high`` the BCa bootstrap
-        interval over clients (:func:`scipy.stats.bootstrap`, pairs resampled), ``n`` the
-        clients with both values.
+        :func:`scipy.stats.spearmanr`), ``ci_low`` / ``ci_high`` the bias-corrected and
+        accelerated (BCa) bootstrap interval over clients (:func:`scipy.stats.bootstrap`,
+        pairs resampled; the percentile interval above :data:`BCA_MAX` clients), ``n``
+        the clients with both values.
 
     Notes
     -----
@@ -342,8 +347,8 @@ def alliance_correlations(
     --------
     >>> from srs_analytics import load_sample
     >>> r = alliance_correlations(load_sample(), n_boot=200)
-    >>> r.iloc[0][["analysis", "term", "n"]].tolist()
-    ['correlation_pearson', 'srs_mean~ors_change', 229]
+    >>> r.iloc[0][["analysis", "term"]].tolist(), int(r.iloc[0]["n"])
+    (['correlation_pearson', 'srs_mean~ors_change'], 251)
     """
     s = _settings(settings, n_boot, seed)
     cols = _cols(client=client, episode=episode, session=session, date=date, measure=measure,
@@ -536,8 +541,8 @@ def _es_by(table: pd.DataFrame, by: str, analysis: str, levels, s) -> list[dict]
     low, high = t_interval(g["mean"], g["std"], g["count"], s.confidence)
     rows = [_rows(analysis, str(lv), m / sd, lo / sd, hi / sd, np.nan, k)
             for lv, m, lo, hi, k in zip(g.index, g["mean"], low, high, g["count"])]
-    samples = [v.to_numpy(float) for _, v in cases.groupby(by, sort=True)["ors_change"]
-               if len(v) >= 2]
+    samples = [v.to_numpy(float) for lv, v in cases.groupby(by, sort=True)["ors_change"]
+               if lv in levels and len(v) >= 2]
     if len(samples) >= 2:
         f = stats.f_oneway(*samples)
         allv = np.concatenate(samples)
