@@ -119,67 +119,84 @@ def codes(df):
     return c, e, ce, cs
 
 
-def _first_by(values: pd.Series, codes: np.ndarray, how: str = "first") -> pd.Series:
-    """The first (or last) known value per code, indexed by code."""
-    return getattr(values.groupby(codes, sort=True), how)()
+def _first_known(values: pd.Series, codes: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """The first known value of ``values`` per code: the value at the code's first row
+    (``first``), or where that is missing, the first non-missing value of the code."""
+    values = values.reset_index(drop=True)
+    out = values.take(first)
+    gaps = out.isna().to_numpy()
+    if gaps.any() and values.notna().any():
+        known = values.groupby(codes, sort=True).first()
+        out = out.where(~gaps, known.reindex(np.flatnonzero(gaps)).set_axis(
+            out.index[gaps]).reindex(out.index))
+    return out.array
 
 
-def service_types(df: pd.DataFrame) -> pd.Series:
-    """The service type of each episode, indexed by episode id.
+def service_types(df: pd.DataFrame, e: np.ndarray | None = None) -> pd.Series:
+    """The service type of each episode, indexed by episode id (by the episode codes
+    ``e`` of :func:`codes` when given).
 
     ``group``: a group measure (GSRS, CGSRS) or a group id in the episode; otherwise by
     the clients with their own ratings in it: ``individual`` (one), ``couple`` (two,
     neither a child or adolescent), ``family`` (the rest: three or more, or two with a
     child or adolescent).
     """
-    self_rows = df[df["rater"].eq("self").to_numpy(dtype=bool, na_value=False)]
-    per = self_rows.groupby("episode_id", sort=True).agg(
-        n=("client_id", "nunique"),
-        young=("age_group", lambda a: a.isin(["young_child", "child", "adolescent"]).any()))
+    by_id = e is None
+    if by_id:
+        e, uniques = pd.factorize(df["episode_id"], sort=True)
+    c = pd.factorize(df["client_id"])[0]
+    own = df["rater"].eq("self").to_numpy(dtype=bool, na_value=False)
+    young = df["age_group"].isin(["young_child", "child", "adolescent"]).to_numpy(
+        dtype=bool)
     grouped = (df["measure"].isin(_GROUP_MEASURES) | df["group_id"].notna()).to_numpy(
         dtype=bool, na_value=False)
-    is_group = pd.Series(grouped).groupby(df["episode_id"].to_numpy(), sort=True).any()
-    per = per.reindex(is_group.index)
-    n = per["n"].fillna(1).to_numpy()
-    kind = np.select([is_group.to_numpy(), n <= 1, (n == 2) & ~per["young"].fillna(False)
-                      .to_numpy(dtype=bool)], ["group", "individual", "couple"], "family")
-    return pd.Series(kind, index=is_group.index, name="service_type", dtype="str")
+    n_e = int(e.max()) + 1 if len(e) else 0
+    pairs = pd.DataFrame({"e": e[own], "c": c[own]}).drop_duplicates()
+    n = np.bincount(pairs["e"].to_numpy(), minlength=n_e)
+    any_young = np.bincount(e[own & young], minlength=n_e) > 0
+    is_group = np.bincount(e[grouped], minlength=n_e) > 0
+    kind = np.select([is_group, n <= 1, (n == 2) & ~any_young],
+                     ["group", "individual", "couple"], "family")
+    index = pd.Index(uniques, name="episode_id") if by_id else pd.RangeIndex(n_e)
+    return pd.Series(kind, index=index, name="service_type", dtype="str")
 
 
-def session_frame(df: pd.DataFrame) -> pd.DataFrame:
+def session_frame(df: pd.DataFrame, *, with_codes: bool = False):
     """One row per client and session of ``df`` (canonical names).
 
-    Columns: ``client_id``, ``episode_id``, ``session_number``, ``session_date`` (the
-    first known), ``clinician_id``, ``site``, ``format``, ``setting`` (the first known in
-    the session's rows), ``age_group`` (the client's first known), ``service_type``,
-    ``has_outcome`` (a self-rated ORS or CORS: the sessions an SRS is due),
-    ``has_alliance`` (a self-rated SRS-family rating), ``n_collateral`` (collateral
-    ratings), and the integer codes ``_c``, ``_e``, ``_ce``.
+    Columns: ``client_id``, ``episode_id``, ``session_number``, ``session_date``,
+    ``clinician_id``, ``site``, ``format``, ``setting`` (the first known in the session's
+    rows), ``age_group`` (the client's first known), ``service_type``, ``has_outcome``
+    (a self-rated ORS or CORS: the sessions an SRS is due), ``has_alliance`` (a
+    self-rated SRS-family rating), ``n_collateral`` (collateral ratings), and the integer
+    codes ``_c``, ``_e``, ``_ce``. Row ``i`` is the client session with code ``i`` of
+    :func:`codes`; ``with_codes`` returns those codes of the rows of ``df`` too.
     """
     c, e, ce, cs = codes(df)
     self_ = df["rater"].eq("self").to_numpy(dtype=bool, na_value=False)
     measure = df["measure"]
-    frame = pd.DataFrame({
-        "_cs": cs, "_c": c, "_e": e, "_ce": ce,
-        "_out": self_ & measure.isin(_PAIRED_OUTCOME).to_numpy(dtype=bool),
-        "_all": self_ & measure.isin(ALLIANCE_MEASURES).to_numpy(dtype=bool),
-        "_col": ~self_,
+    n = int(cs.max()) + 1 if len(cs) else 0
+    order = np.argsort(cs, kind="stable")
+    first = order[np.r_[0, np.flatnonzero(np.diff(cs[order])) + 1]] if n else order
+    out = pd.DataFrame({
+        "_c": c[first], "_e": e[first], "_ce": ce[first],
+        "has_outcome": np.bincount(cs[self_ & measure.isin(_PAIRED_OUTCOME)
+                                      .to_numpy(dtype=bool)], minlength=n) > 0,
+        "has_alliance": np.bincount(cs[self_ & measure.isin(ALLIANCE_MEASURES)
+                                       .to_numpy(dtype=bool)], minlength=n) > 0,
+        "n_collateral": np.bincount(cs[~self_], minlength=n),
     })
-    g = frame.groupby("_cs", sort=True)
-    out = g[["_c", "_e", "_ce"]].first()
-    flags = g[["_out", "_all"]].any()
-    out["has_outcome"], out["has_alliance"] = flags["_out"], flags["_all"]
-    out["n_collateral"] = g["_col"].sum()
-    rows = df.iloc[pd.Series(np.arange(len(cs))).groupby(cs, sort=True).first().to_numpy()]
-    for col in ("client_id", "episode_id", "session_number"):
-        out[col] = rows[col].to_numpy()
+    rows = df[["client_id", "episode_id", "session_number"]].iloc[first]
+    for col in rows.columns:
+        out[col] = rows[col].array
     for col in ("session_date", "clinician_id", "site", "format", "setting"):
-        out[col] = _first_by(df[col].reset_index(drop=True), cs).reindex(out.index).to_numpy()
-    age = _first_by(df["age_group"].reset_index(drop=True), c)
-    out["age_group"] = age.reindex(out["_c"].to_numpy()).to_numpy()
-    kinds = service_types(df)
-    out["service_type"] = kinds.reindex(out["episode_id"].to_numpy()).to_numpy()
-    return out.reset_index(drop=True)
+        out[col] = _first_known(df[col], cs, first)
+    c_order = np.argsort(c, kind="stable")
+    c_first = c_order[np.r_[0, np.flatnonzero(np.diff(c[c_order])) + 1]] if len(c) else c
+    age = _first_known(df["age_group"], c, c_first)
+    out["age_group"] = age.take(out["_c"].to_numpy())
+    out["service_type"] = service_types(df, e).to_numpy()[out["_e"].to_numpy()]
+    return (out, cs) if with_codes else out
 
 
 def mode(values: pd.Series, codes: np.ndarray) -> pd.Series:
@@ -288,13 +305,14 @@ def join_parts(parts: list, keys: list) -> pd.DataFrame:
 
 def prepare(data, cols, start, end):
     """The canonical view of ``data`` (``full``), its rows up to ``end`` (``df``), their
-    client sessions (with ``month``), which of those are in the period, and the period."""
+    client sessions (with ``month``), which of those are in the period, the period, and
+    the client-session code of each row of ``df``."""
     full = view(data, cols)
     start, end = period(full, start, end)
     df = until(full, end).reset_index(drop=True)
-    ses = session_frame(df)
+    ses, cs = session_frame(df, with_codes=True)
     ses["month"] = month(ses["session_date"])
-    return full, df, ses, in_period(ses["session_date"], start, end), start, end
+    return full, df, ses, in_period(ses["session_date"], start, end), start, end, cs
 
 
 def episode_set(full, df, ses, start, end, s, model, *, target: bool = True):

@@ -262,10 +262,10 @@ def caseload_summary(
                       session=session, date=date, measure=measure, rater=rater, total=total,
                       items=items, imputed=imputed, age_group=age_group, group=group,
                       format=format, setting=setting, status=status)
-    full, df, ses, now, start, end = cf.prepare(data, cols, start, end)
+    full, df, ses, now, start, end, cs = cf.prepare(data, cols, start, end)
     if model is None:
         model = fit_expected(df)
-    parts = _session_parts(df, ses, now, keys, s, model)
+    parts = _session_parts(df, ses, cs, now, keys, s, model)
     ep, sd, _ = cf.episode_set(full, df, ses, start, end, s, model)
     table = cf.join_parts(parts + _episode_parts(ep, keys, s, sd), keys)
     table = _finish(table, keys, s)
@@ -279,60 +279,73 @@ def _replace(s, **changes):
     return replace(s, **changes)
 
 
-def _session_parts(df, ses, now, keys, s, model):
-    """Counts and shares of the sessions in the period."""
-    S = ses[now]
+def _session_parts(df, ses, cs, now, keys, s, model):
+    """Counts and shares of the sessions in the period.
+
+    Everything is counted by an integer group code of the session (``_g``) and given its
+    group keys at the end: the administrations take their session's code, not its keys.
+    """
+    if keys:
+        g = ses.groupby(keys, dropna=False, sort=True, observed=True).ngroup().to_numpy()
+        first = pd.Series(np.arange(len(g))).groupby(g, sort=True).first().to_numpy()
+        index = pd.MultiIndex.from_frame(ses[keys].iloc[first]) if len(keys) > 1 else \
+            pd.Index(ses[keys[0]].iloc[first], name=keys[0])
+    else:
+        g, index = np.zeros(len(ses), dtype=np.int64), None
+    by = ["_g"]
+    S = pd.DataFrame({"_g": g, "_c": ses["_c"].to_numpy(), "_e": ses["_e"].to_numpy(),
+                      "_one": 1, "_out": ses["has_outcome"].to_numpy(),
+                      "_with": ses["has_alliance"].to_numpy(dtype=np.int64)})
     first_session = ses.groupby("_e")["session_number"].transform("min").to_numpy()
-    S_new = ses[now & (ses["session_number"].to_numpy() == first_session)]
-    age = S["age_group"].where(S["age_group"].isin(_AGES), "unknown_age")
-    parts = [cf.counts(S, keys, "_c", distinct=True, name="n_clients")]
-    ages = S.assign(_age=age.to_numpy())
-    by_age = (ages.groupby([*keys, "_age"], dropna=False, observed=True)["_c"].nunique()
-              .unstack("_age") if keys else
-              ages.groupby("_age")["_c"].nunique().to_frame().T.reset_index(drop=True))
-    by_age = by_age.reindex(columns=[*_AGES, "unknown_age"]).fillna(0).astype(np.int64)
-    parts.append(by_age.add_prefix("n_clients_"))
-    session_code = (ses["_e"].to_numpy() * (ses["session_number"].max() + 1)
-                    + ses["session_number"].to_numpy(dtype=np.int64))
-    S = S.assign(_es=session_code[now], _one=1)
-    parts += [cf.counts(S, keys, "_e", distinct=True, name="n_episodes"),
-              cf.counts(S_new, keys, "_e", distinct=True, name="n_new_episodes"),
-              cf.counts(S, keys, "_es", distinct=True, name="n_sessions"),
-              cf.counts(S, keys, "_one", name="n_client_sessions")]
-    # administrations of the period, grouped by their session's keys
-    _, _, _, cs = cf.codes(df)
+    S["_new"] = (ses["session_number"].to_numpy() == first_session)
+    S["_es"] = (ses["_e"].to_numpy() * (int(ses["session_number"].max() or 0) + 1)
+                + ses["session_number"].to_numpy(dtype=np.int64))
+    age = ses["age_group"].where(ses["age_group"].isin(_AGES), "unknown_age")
+    S["_age"] = pd.Categorical(age.to_numpy(dtype=object),
+                               categories=[*_AGES, "unknown_age"])
+    S = S[now]
+    parts = [cf.counts(S, by, "_c", distinct=True, name="n_clients")]
+    by_age = S.groupby(["_g", "_age"], observed=False)["_c"].nunique().unstack("_age")
+    parts.append(by_age.fillna(0).astype(np.int64).add_prefix("n_clients_"))
+    parts += [cf.counts(S, by, "_e", distinct=True, name="n_episodes"),
+              cf.counts(S[S["_new"]], by, "_e", distinct=True, name="n_new_episodes"),
+              cf.counts(S, by, "_es", distinct=True, name="n_sessions"),
+              cf.counts(S, by, "_one", name="n_client_sessions")]
+    # administrations of the period, counted under their session's group
     rows = np.flatnonzero(now[cs])
-    a = df.iloc[rows]
-    grouped = ses[keys].iloc[cs[rows]].reset_index(drop=True) if keys else None
-    collateral = ~a["rater"].eq("self").to_numpy(dtype=bool, na_value=False)
-    raters = pd.DataFrame({"_r": (a["client_id"].astype(str) + "\x1f" + a["episode_id"]
-                                  .astype(str) + "\x1f" + a["rater"].astype(str)).to_numpy()})
-    if keys:
-        raters = pd.concat([grouped, raters], axis=1)
-    parts.append(cf.counts(raters[collateral], keys, "_r", distinct=True,
-                         name="n_collateral_raters"))
-    ally = (a["measure"].isin(cf.ALLIANCE_MEASURES).to_numpy(dtype=bool) & ~collateral)
+    a = df.iloc[rows][["rater", "measure", "total"]]
+    own = a["rater"].eq("self").to_numpy(dtype=bool, na_value=False)
+    rater = pd.factorize(a["rater"])[0].astype(np.int64)
+    ce = ses["_ce"].to_numpy()[cs[rows]]
+    admin = pd.DataFrame({"_g": g[cs[rows]], "_r": ce * (rater.max(initial=0) + 1) + rater})
+    parts.append(cf.counts(admin[~own], by, "_r", distinct=True,
+                           name="n_collateral_raters"))
     t = a["total"].to_numpy(dtype=float)
-    srs = pd.DataFrame({"_one": 1, "_low": t < s.alliance.cutoff - EPS,
-                        "_top": t >= s.alliance.ceiling - EPS})
-    if keys:
-        srs = pd.concat([grouped, srs], axis=1)
-    srs = srs[ally]
-    parts += [cf.counts(srs, keys, "_one", name="n_srs"),
-              cf.counts(srs, keys, "_low", name="n_srs_below_cutoff"),
-              cf.counts(srs, keys, "_top", name="n_srs_at_ceiling")]
-    due = S[S["has_outcome"]].assign(_with=lambda f: f["has_alliance"].astype(np.int64))
-    parts += [cf.counts(due, keys, "_one", name="n_ors_sessions"),
-              cf.counts(due, keys, "_with", name="n_ors_sessions_with_srs")]
+    ally = own & a["measure"].isin(cf.ALLIANCE_MEASURES).to_numpy(dtype=bool)
+    srs = pd.DataFrame({"_g": admin["_g"].to_numpy(), "_one": 1,
+                        "_low": t < s.alliance.cutoff - EPS,
+                        "_top": t >= s.alliance.ceiling - EPS})[ally]
+    parts += [cf.counts(srs, by, "_one", name="n_srs"),
+              cf.counts(srs, by, "_low", name="n_srs_below_cutoff"),
+              cf.counts(srs, by, "_top", name="n_srs_at_ceiling")]
+    due = S[S["_out"]]
+    parts += [cf.counts(due, by, "_one", name="n_ors_sessions"),
+              cf.counts(due, by, "_with", name="n_ors_sessions_with_srs")]
     if s.alert_severity is not None:
         fired = alerts(df, settings=s.alerts, model=model, min_severity=s.alert_severity)
-        hit = fired[["client_id", "episode_id", "session_number"]].drop_duplicates()
-        hit = hit.assign(_alert=1)
-        with_alert = S.merge(hit, on=["client_id", "episode_id", "session_number"],
-                             how="left")
-        with_alert["_alert"] = with_alert["_alert"].fillna(0).astype(np.int64)
-        parts.append(cf.counts(with_alert, keys, "_alert", name="n_sessions_with_alert"))
-    return parts
+        key = ["client_id", "episode_id", "session_number"]
+        hit = fired[key].drop_duplicates().assign(_alert=1)
+        sessions = ses.loc[now, key].assign(_g=S["_g"].to_numpy())
+        with_alert = sessions.merge(hit, on=key, how="inner")
+        parts.append(cf.counts(with_alert, by, "_alert", name="n_sessions_with_alert")
+                     .reindex(parts[0].index, fill_value=0))
+    table = pd.concat([p.to_frame() if isinstance(p, pd.Series) else p for p in parts],
+                      axis=1)
+    table = table.reindex(np.unique(g[now]) if now.any() else [])
+    if index is None:
+        return [table.reset_index(drop=True)]
+    table.index = index[table.index.to_numpy()]
+    return [table]
 
 
 def _episode_parts(ep, keys, s, sd):

@@ -132,7 +132,7 @@ def clinician_comparison(
     cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
                       date=date, measure=measure, rater=rater, total=total,
                       age_group=age_group, status=status)
-    full, df, ses, _, start, end = cf.prepare(data, cols, start, end)
+    full, df, ses, _, start, end, _ = cf.prepare(data, cols, start, end)
     ep, sd, _ = cf.episode_set(full, df, ses, start, end, s, model, target=False)
     cases = ep[ep["es_case"] & ep["clinician_id"].notna()].reset_index(drop=True)
     table = effect_sizes(cases, ["clinician_id"], change="ors_change",

@@ -86,7 +86,7 @@ def srs_completion(
     cols = column_map(client=client, episode=episode, clinician=clinician, site=site,
                       session=session, date=date, measure=measure, rater=rater, total=total,
                       age_group=age_group, group=group, format=format, setting=setting)
-    _, _, ses, now, _, _ = cf.prepare(data, cols, start, end)
+    _, _, ses, now, _, _, _ = cf.prepare(data, cols, start, end)
     due = ses[now & ses["has_outcome"].to_numpy(dtype=bool)].assign(
         _one=1, _with=lambda f: f["has_alliance"].astype(np.int64))
     table = cf.join_parts([cf.counts(due, keys, "_one", name="n_ors_sessions"),
@@ -160,7 +160,7 @@ def completion_trend(
     >>> t[["n_months", "share_srs_completion"]].round(3).to_dict("records")
     [{'n_months': 13, 'share_srs_completion': 0.97}]
     """
-    from scipy import stats
+    from scipy.special import stdtrit  # the t quantile, without importing scipy.stats
 
     s = settings or CaseloadSettings()
     names = cf.grouping(by)
@@ -197,7 +197,7 @@ def completion_trend(
     k, sxx, slope = g["_x"].count(), g["_xx"].sum(), g["_b"].first()
     with np.errstate(invalid="ignore", divide="ignore"):
         se = np.sqrt(g["_rr"].sum() / (k - 2) / sxx)
-        half = stats.t.ppf(0.5 + s.confidence / 2, k - 2) * se
+        half = stdtrit(np.maximum(k - 2, 1), 0.5 + s.confidence / 2) * se
     out = pd.DataFrame({
         "n_months": k.astype(np.int64), "first_month": g["month"].min(),
         "last_month": g["month"].max(),

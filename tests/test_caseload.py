@@ -128,11 +128,20 @@ def test_effect_sizes_against_numpy_and_scipy(small):
     assert whole["severity_adjusted_es"] == pytest.approx(whole["effect_size"])
 
 
-def test_wilson_intervals_reproduce_newcombe_1998():
-    """Newcombe (1998), Statistics in Medicine 17, 857-872, Table I, method 3 (Wilson)."""
+def test_wilson_intervals_reproduce_newcombe_1998_and_statsmodels():
+    """Newcombe (1998), Statistics in Medicine 17, 857-872, Table I, method 3 (Wilson);
+    and statsmodels' proportion_confint(method="wilson") on other counts."""
+    from statsmodels.stats.proportion import proportion_confint
+
     low, high = _effects.wilson([81, 15, 0, 1], [263, 148, 20, 29])
     assert np.round(low, 4).tolist() == [0.2553, 0.0624, 0.0, 0.0061]
     assert np.round(high, 4).tolist() == [0.3662, 0.1605, 0.1611, 0.1718]
+    k, n = np.array([0, 3, 17, 50, 99]), np.array([5, 7, 40, 50, 1000])
+    for level in (0.9, 0.95, 0.99):
+        want = proportion_confint(k, n, alpha=1 - level, method="wilson")
+        got = _effects.wilson(k, n, level)
+        assert np.allclose(got, want)
+    assert np.isnan(_effects.wilson([0], [0])).all()
 
 
 def test_a_period_counts_its_sessions_and_the_episodes_closed_in_it(small):
