@@ -16,7 +16,7 @@ from .deidentification import deidentify, read_key, write_research_export
 from .expected import ExpectedResponse, ExpectedSettings, expected_status, fit_expected
 from .instruments import INSTRUMENTS, Instrument
 from .io import REASONS, LoadError, LoadResult, LoadSettings, load
-from .notes import progress_note, progress_notes
+from .notes import NoteSettings, progress_note, progress_notes
 from .outcomes import OutcomeSettings, client_outcomes, session_outcomes
 from .research import (
     ResearchSettings,
@@ -30,16 +30,18 @@ from .research import (
 )
 from .schema import CANONICAL_COLUMNS, CANONICAL_SCHEMA, COLUMN_DOCS
 from .synthetic import simulate
+from .triage import AttentionSettings, attention, open_episodes
 
 __all__ = [
     "CANONICAL_COLUMNS", "CANONICAL_SCHEMA", "COLUMN_DOCS", "INSTRUMENTS", "REASONS", "RULES",
-    "AlertSettings", "AllianceSettings", "CaseloadSettings", "ClientSettings",
-    "ExpectedResponse", "ExpectedSettings", "Instrument", "LoadError", "LoadResult",
-    "LoadSettings", "OutcomeSettings", "ResearchSettings", "alerts", "alliance_correlations",
-    "alliance_outcome_table", "caseload_summary", "ceiling_raters", "client_alliance",
-    "client_outcomes", "client_table", "clinician_comparison", "completion_trend",
-    "deidentify", "expected_status", "fit_expected", "load", "load_sample",
-    "next_ors_model", "outcome_by_alliance", "progress_note", "progress_notes", "read_key",
+    "AlertSettings", "AllianceSettings", "AttentionSettings", "CaseloadSettings",
+    "ClientSettings", "ExpectedResponse", "ExpectedSettings", "Instrument", "LoadError",
+    "LoadResult", "LoadSettings", "NoteSettings", "OutcomeSettings", "ResearchSettings",
+    "alerts", "alliance_correlations", "alliance_outcome_table", "attention",
+    "caseload_summary", "ceiling_raters", "client_alliance", "client_outcomes",
+    "client_table", "clinician_comparison", "completion_trend", "deidentify",
+    "expected_status", "fit_expected", "load", "load_sample", "next_ors_model",
+    "open_episodes", "outcome_by_alliance", "progress_note", "progress_notes", "read_key",
     "research_table", "session_alliance", "session_outcomes", "simulate", "srs_by_context",
     "srs_completion", "suppress_small_cells", "write_research_export",
 ]

@@ -85,3 +85,36 @@ def column_map(**names) -> dict:
             raise ValueError(f"items must name the four item columns; got {items!r}")
         cols.update({f"item_{j + 1}": c for j, c in enumerate(items)})
     return cols
+
+
+def item_flags(x: np.ndarray, valid: np.ndarray, pos: np.ndarray, s) -> dict:
+    """Item flags of alliance ratings sorted into series, as (n, 4) arrays.
+
+    ``x`` holds the items, ``valid`` whether a rating's items were rated, ``pos`` each
+    rating's place in its series (client, episode, rater, measure) and ``s`` the
+    :class:`~srs_analytics.alliance.AllianceSettings`. Keys: ``low`` (below ``low_item``),
+    ``deep`` (at or below ``deep_item``), ``fallen`` (at least ``item_fall`` below the
+    previous rating's item), ``repeated`` / ``recurring`` (below ``repeat_low`` /
+    ``low_item`` now and in at least ``repeat_min`` of the last ``repeat_window`` ratings,
+    this one included), ``n_repeated`` / ``n_recurring`` (those counts) and ``window``
+    (the ratings in the window, (n,)). A rating without items counts as not low.
+
+    >>> x = np.array([[7.5, 9, 9, 9], [9.5, 9, 9, 9], [7.9, 9, 9, 9.5]])
+    >>> from srs_analytics.alliance import AllianceSettings
+    >>> f = item_flags(x, np.ones(3, bool), np.arange(3), AllianceSettings())
+    >>> f["repeated"][:, 0].tolist(), f["fallen"][:, 0].tolist(), f["deep"][:, 0].tolist()
+    ([False, False, True], [False, False, False], [False, False, False])
+    """
+    rated = valid[:, None]
+    low = (x < s.low_item - EPS) & rated
+    below = (x < s.repeat_low - EPS) & rated
+    before = lag(x, pos, 1)
+    fallen = (np.round(before - x, 9) >= s.item_fall - EPS) & rated
+    fallen &= lag(valid, pos, 1, fill=False)[:, None]
+    out = {"low": low, "deep": (x <= s.deep_item + EPS) & rated, "fallen": fallen,
+           "window": np.minimum(pos + 1, s.repeat_window)}
+    for name, flag in (("repeated", below), ("recurring", low)):
+        count = sum(lag(flag, pos, k, fill=False).astype(np.int64)
+                    for k in range(s.repeat_window))
+        out[name], out[f"n_{name}"] = flag & (count >= s.repeat_min), count
+    return out

@@ -11,7 +11,8 @@ and every threshold. To add a rule (the couples rules, say), add its :class:`Rul
 
 Examples
 --------
-Who needs attention now: the critical alerts of each client's latest session.
+The critical alerts of each client's latest rating in the sample (for the clients a
+clinician is seeing now, one line each, see :func:`srs_analytics.attention`).
 
 >>> from srs_analytics import load_sample
 >>> out = alerts(load_sample(), min_severity="critical", latest_only=True)
@@ -22,7 +23,8 @@ Who needs attention now: the critical alerts of each client's latest session.
 2    C00089               2         sharp_drop  -6.20       -5.0
 >>> print(out["message"].iloc[1])
 Session 3, 18 Nov 2025: SRS fell 6 points since the previous rating (39 to 33), a sharp drop
-(5 or more). Lowest items: relationship, goals and topics, overall (8/10).
+(5 or more), below the cutoff of 36. Lowest items: relationship, goals and topics, overall
+(8/10).
 >>> print(out["suggestion"].iloc[1])
 Reflect and thank the client for the honest feedback; ask for one concrete example of what
 was different this session, and agree on two small changes.
@@ -43,7 +45,7 @@ import pyarrow.compute as pc
 from . import _docstrings
 from . import _text as tx
 from ._checks import check_choice, require_frame
-from ._frames import EPS, column_map, lag, positions
+from ._frames import EPS, column_map, item_flags, lag, positions
 from ._text import ITEM_NAMES
 from .alliance import ITEM_LABELS, AllianceSettings, session_alliance
 from .expected import ExpectedResponse, ExpectedSettings, expected_status
@@ -62,12 +64,17 @@ ALERT_COLUMNS = ("client_id", "episode_id", "clinician_id", "session_number", "s
 
 @dataclass(frozen=True)
 class Rule:
-    """What a rule flags, where it comes from, the rating it is attached to, its severity."""
+    """What a rule flags, where it comes from, the rating it is attached to, its severity.
+
+    A graded rule has a milder case (``mild``: the severity of that case), described in
+    ``description`` after the semicolon.
+    """
 
     description: str
     source: str
     attached_to: str
     severity: str
+    mild: str | None = None
 
 
 _PRACTICE = "PCOMS practice (Duncan et al. 2003; Miller and Duncan)"
@@ -76,23 +83,31 @@ _PRACTICE = "PCOMS practice (Duncan et al. 2003; Miller and Duncan)"
 RULES: Mapping[str, Rule] = MappingProxyType({
     "low_total": Rule("SRS total below 36", "OpenFIT KA-01031 (the SRS cutoff)", "alliance",
                       "warning"),
-    "low_item": Rule("an SRS item below 9", "a practitioners' heuristic (9 = 36 / 4); no "
-                     "published item cutoff", "alliance", "info"),
-    "drop": Rule("SRS total 1 point or more below the previous SRS", "OpenFIT red rule",
-                 "alliance", "info"),
-    "sharp_drop": Rule("SRS total 5 points or more below the previous SRS",
+    "low_item": Rule("an SRS item at or below 7, or 3 or more points below the previous "
+                     "rating of the measure; milder: an item below 9",
+                     f"{_PRACTICE}: one low item tells more than the total; 9 = 36 / 4 is a "
+                     "practitioners' heuristic (no published item cutoff); 7 and 3 are our "
+                     "choice", "alliance", "warning", "info"),
+    "drop": Rule("SRS total 1 point or more below the previous rating of the measure, now "
+                 "below 36; milder: still at or above 36",
+                 f"OpenFIT red rule; {_PRACTICE}: slightly lower scores after a hard session "
+                 "are often normal and temporary", "alliance", "warning", "info"),
+    "sharp_drop": Rule("SRS total 5 points or more below the previous rating of the measure",
                        f"{_PRACTICE}: a fall such as 38 to 29; the 5 points are our choice",
                        "alliance", "critical"),
-    "repeated_low_item": Rule("the same SRS item below 9 in 2 of the last 3 SRS",
-                              f"{_PRACTICE}: one low item tells more than the total; 2 of 3 "
-                              "is our choice", "alliance", "warning"),
+    "repeated_low_item": Rule("the same SRS item below 8 now and in at least one of the two "
+                              "ratings before; milder: below 9 that way, the client's "
+                              "consistently lowest item",
+                              f"{_PRACTICE}: one low item tells more than the total, and a "
+                              "repeatedly low one points to something bigger; 8 and 2 of 3 "
+                              "are our choice", "alliance", "warning", "info"),
     "ceiling": Rule("SRS total 39 or more", "Meier and Feeley 2022 (SRS ceiling effect); "
                     "39 is our choice", "alliance", "info"),
     "false_reassurance": Rule(
-        "SRS at the ceiling 3 sessions running, or the same total 4 running, while the ORS "
-        "shows no reliable improvement or is off track",
+        "every SRS of the episode so far at the ceiling over 3 or more sessions, or the same "
+        "total (36 or more) 4 sessions running; milder: the ORS has improved reliably",
         f"{_PRACTICE}: name 'all 10s every time' directly; Meier and Feeley 2022", "alliance",
-        "warning"),
+        "warning", "info"),
     "ors_deterioration": Rule("ORS 5 points or more below the intake (reliable "
                               "deterioration)", "Jacobson and Truax 1991; PCOMS points method "
                               "(OpenFIT KA-01028)", "outcome", "critical"),
@@ -103,13 +118,24 @@ RULES: Mapping[str, Rule] = MappingProxyType({
     "no_early_change": Rule("ORS not above a clinical-range intake at session 3 or later",
                             "Howard et al. 1986; Haas et al. 2002", "outcome", "warning"),
 })
+#: The rules with a milder case (their ``mild`` severity).
+_GRADED = tuple(k for k, r in RULES.items() if r.mild)
 
 
-def _check_rules(names, what="rule"):
-    bad = [n for n in names if n not in RULES]
+def _check_rules(names, what="rule", valid=tuple(RULES)):
+    bad = [n for n in names if n not in valid]
     if bad:
         raise ValueError(f"unknown {what}(s) {', '.join(map(repr, bad))}; valid rules: "
-                         f"{', '.join(RULES)}")
+                         f"{', '.join(valid)}")
+
+
+def _check_severities(given, what, valid):
+    given = dict(given)
+    _check_rules(given, what, valid)
+    bad = {k: v for k, v in given.items() if v not in SEVERITIES}
+    if bad:
+        raise ValueError(f"{what} must be one of {SEVERITIES}; got {bad}")
+    return given
 
 
 @dataclass(frozen=True)
@@ -123,15 +149,18 @@ class AlertSettings:
     severity : mapping, default from :data:`RULES`
         Rule -> ``"info"``, ``"warning"`` or ``"critical"``; a partial mapping overrides
         only the rules it names. Defaults: ``sharp_drop`` and ``ors_deterioration``
-        critical (a possible rupture; reliable deterioration); ``low_total``,
-        ``repeated_low_item``, ``false_reassurance``, ``off_track`` and
-        ``no_early_change`` warning (below a published cutoff, or a pattern over sessions);
-        ``low_item``, ``drop`` and ``ceiling`` info (an item heuristic, a 1-point fall
-        within the SRS's session-to-session noise, retest .54-.70, and a score given in
-        about 40% of sessions).
+        critical (a possible rupture; a reliable deterioration); every other rule warning,
+        except ``ceiling``, info (a score given in about 40% of sessions).
+    mild_severity : mapping, default info for each graded rule
+        The severity of the milder case of the graded rules (``low_item``: an item below
+        9 that is neither deep nor fallen; ``drop``: a fall that leaves the total at or
+        above the cutoff, which after a hard session is often normal and temporary;
+        ``repeated_low_item``: an item that keeps sitting below 9 but not below 8;
+        ``false_reassurance``: while the ORS has improved reliably).
     alliance : AllianceSettings
-        SRS cutoff 36, low item 9, drops 1 and 5, repeated low item 2 of 3, ceiling 39
-        for 3 sessions, no variation over 4.
+        SRS cutoff 36, low item 9, deep item 7, item fall 3, repeated low item below 8 now
+        and in one of the two ratings before, drops 1 and 5, ceiling 39 for 3 sessions, no
+        variation over 4.
     outcome : OutcomeSettings
         Reliable change (points, 5, inclusive) and the outcome cutoffs (adult ORS 25,
         adolescent 28, child CORS 32).
@@ -151,6 +180,9 @@ class AlertSettings:
     severity: Mapping[str, str] = field(
         default_factory=lambda: MappingProxyType({k: r.severity for k, r in RULES.items()}),
         hash=False)
+    mild_severity: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({k: RULES[k].mild for k in _GRADED}),
+        hash=False)
     alliance: AllianceSettings = AllianceSettings()
     outcome: OutcomeSettings = OutcomeSettings()
     expected: ExpectedSettings = ExpectedSettings()
@@ -162,13 +194,12 @@ class AlertSettings:
         rules = (self.rules,) if isinstance(self.rules, str) else tuple(self.rules)
         _check_rules(rules)
         object.__setattr__(self, "rules", frozenset(rules))
-        given = dict(self.severity)
-        _check_rules(given, "severity rule")
-        bad = {k: v for k, v in given.items() if v not in SEVERITIES}
-        if bad:
-            raise ValueError(f"severity must be one of {SEVERITIES}; got {bad}")
+        given = _check_severities(self.severity, "severity", tuple(RULES))
         merged = {k: given.get(k, r.severity) for k, r in RULES.items()}
         object.__setattr__(self, "severity", MappingProxyType(merged))
+        given = _check_severities(self.mild_severity, "mild_severity", _GRADED)
+        merged = {k: given.get(k, RULES[k].mild) for k in _GRADED}
+        object.__setattr__(self, "mild_severity", MappingProxyType(merged))
         if not isinstance(self.early_session, (int, np.integer)) or self.early_session < 2:
             raise ValueError(f"early_session must be an integer >= 2, got {self.early_session!r}")
 
@@ -182,6 +213,16 @@ class AlertSettings:
         """
         _check_rules(names)
         return replace(self, rules=self.rules - set(names))
+
+    def level(self, rule: str, mild: bool = False) -> int:
+        """The severity of a rule (its milder case with ``mild``) as an index into
+        :data:`SEVERITIES` (0 info, 1 warning, 2 critical)."""
+        table = self.mild_severity if mild and rule in self.mild_severity else self.severity
+        return SEVERITIES.index(table[rule])
+
+    def top_level(self, rule: str) -> int:
+        """The most severe level a rule can give."""
+        return max(self.level(rule), self.level(rule, mild=True))
 
 
 # --------------------------------------------------------------------------- the tables
@@ -229,16 +270,14 @@ class _Context:
         t = session_alliance(self.data, settings=self.s.alliance, **self._args(
             "client", "episode", "clinician", "session", "date", "measure", "rater", "total",
             "items", "imputed"))
-        a = self._table(t, "rater")
+        a = self._table(t, "rater", "measure")  # each measure its own series
         pos = a["pos"]
-        a.update(total=t[self.cols["total"]].to_numpy(dtype=float),
-                 valid=t["lowest_item"].notna().to_numpy(),
-                 x=t[list(self.cols["items"])].to_numpy(dtype=float, na_value=np.nan))
-        low = np.column_stack([t[f"low_{lab}"].to_numpy(dtype=bool, na_value=False)
-                               for lab in ITEM_LABELS]) if len(t) else np.zeros((0, 4), bool)
-        w = self.s.alliance.repeat_window
-        a["count"] = sum(lag(low, pos, k, False).astype(np.int64) for k in range(w))
-        a["low"], a["window"] = low, np.minimum(pos + 1, w)
+        x = t[list(self.cols["items"])].to_numpy(dtype=float, na_value=np.nan)
+        valid = t["lowest_item"].notna().to_numpy()
+        lowest = t["lowest_item_score"].to_numpy(dtype=float)
+        a.update(total=t[self.cols["total"]].to_numpy(dtype=float), valid=valid, x=x,
+                 before=lag(x, pos, 1), flags=item_flags(x, valid, pos, self.s.alliance),
+                 lowest=(np.abs(x - lowest[:, None]) <= EPS) & valid[:, None])
         same = np.zeros(len(t), dtype=bool)
         same[1:] = np.abs(np.diff(a["total"])) <= EPS
         same &= pos > 0
@@ -272,47 +311,104 @@ class _Context:
                  fitted=(t["basis"] == "fitted").to_numpy(dtype=bool))
         return e
 
+    def _keys(self, src):
+        tab = getattr(self, src)
+        return pd.DataFrame({"ce": tab["ce"], "measure": tab["table"][self.cols["measure"]],
+                             "session": tab["session"]})
+
+    @cached_property
+    def outcome_links(self):
+        """The same outcome rating in the two outcome tables: for each row of ``outcome``
+        whether it is off track (``etr``), and for each row of ``etr`` whether it is a
+        reliable deterioration (``outcome``)."""
+        key = ["ce", "measure", "session"]
+        o, e = self._keys("outcome"), self._keys("etr")
+        off = o.merge(e.assign(v=self.etr["off"]).drop_duplicates(key), how="left", on=key)
+        worse = e.merge(o.assign(v=self.outcome["worse"]).drop_duplicates(key), how="left",
+                        on=key)
+        return (off["v"].fillna(False).to_numpy(dtype=bool),
+                worse["v"].fillna(False).to_numpy(dtype=bool))
+
     @cached_property
     def ors_at_srs(self):
         """For each SRS: the row (in the outcome table) of the latest scored outcome rating
-        of its episode up to its session, -1 where there is none; and for each outcome
-        rating whether it is off track."""
-        a, o, e = self.alliance, self.outcome, self.etr
-        key = ["ce", "measure", "session"]
-        etr = pd.DataFrame({"ce": e["ce"], "measure": e["table"][self.cols["measure"]],
-                            "session": e["session"], "off": e["off"]})
-        ors = pd.DataFrame({"ce": o["ce"], "measure": o["table"][self.cols["measure"]],
-                            "session": o["session"]})
-        off = ors.merge(etr.drop_duplicates(key), how="left", on=key)["off"]
-        off = off.fillna(False).to_numpy(dtype=bool)
+        of its episode up to its session, -1 where there is none."""
+        a, o = self.alliance, self.outcome
+        ors = self._keys("outcome")
         # the age group's own measure (a child's CORS, else the ORS) wins a tie in session
         age = o["table"][self.cols["age_group"]].eq("child").to_numpy(dtype=bool)
         ors = ors.assign(row=np.arange(len(ors)), own=(ors["measure"].eq("CORS") == age))
-        ors = ors[o["scored"] & ors["session"].notna().to_numpy()]
+        ors = ors[o["scored"] & ors["session"].notna().to_numpy()].drop(columns="measure")
         srs = pd.DataFrame({"ce": a["ce"], "session": a["session"], "i": np.arange(len(a["ce"]))})
         found = pd.merge_asof(srs.sort_values("session", kind="stable"),
                               ors.sort_values(["session", "own"], kind="stable"),
                               on="session", by="ce", direction="backward")
         row = np.full(len(srs), -1, dtype=np.int64)
         row[found["i"].to_numpy()] = found["row"].fillna(-1).to_numpy(dtype=np.int64)
-        return row, off
+        return row
+
+    @cached_property
+    def totals(self):
+        """The total-level alerts of each alliance rating (sharp drop, drop, low total:
+        one of them at most) and their level (-1: none)."""
+        a, s = self.alliance, self.s
+        t = a["table"]
+        below = t["below_cutoff"].to_numpy()
+        sharp = t["sharp_drop"].to_numpy() & ("sharp_drop" in s.rules)
+        drop = t["drop"].to_numpy() & ("drop" in s.rules) & ~sharp
+        low = below & ("low_total" in s.rules) & ~(sharp | drop)  # a drop below 36 says it
+        level = np.full(len(t), -1, dtype=np.int64)
+        if "low_total" in s.rules:
+            level[low] = s.level("low_total")
+        if "drop" in s.rules:
+            level[drop] = np.where(below[drop], s.level("drop"), s.level("drop", mild=True))
+        if "sharp_drop" in s.rules:
+            level[sharp] = s.level("sharp_drop")
+        return {"sharp": sharp, "drop": drop, "low_total": low, "below": below, "level": level}
+
+    @cached_property
+    def items(self):
+        """The level of each item's ``low_item`` and ``repeated_low_item`` alert, (n, 4)
+        arrays (-1: none), after the supersessions of :func:`alerts`."""
+        a, s = self.alliance, self.s
+        f = a["flags"]
+        none = np.full(f["low"].shape, -1, dtype=np.int64)
+        low, rep = none.copy(), none.copy()
+        if "low_item" in s.rules:
+            # the milder case: the lowest item only (the seed: one follow-up on it)
+            low = np.where(f["deep"] | f["fallen"], s.level("low_item"),
+                           np.where(f["low"] & a["lowest"], s.level("low_item", mild=True),
+                                    -1))
+        if "repeated_low_item" in s.rules:
+            # the milder case names the client's consistently lowest item
+            recurring = f["recurring"] & a["lowest"]
+            rep = np.where(f["repeated"], s.level("repeated_low_item"),
+                           np.where(recurring, s.level("repeated_low_item", mild=True), -1))
+        wins = (rep >= 0) & (rep >= low)  # one alert per item: the more severe
+        low[wins] = -1
+        rep[~wins] = -1
+        # a total-level alert names the lowest item: it supersedes that item's low_item;
+        # at warning or worse, every low_item and the milder repeated_low_item of the rating
+        level = self.totals["level"][:, None]
+        warn = SEVERITIES.index("warning")
+        low[(level >= warn) | (a["lowest"] & (level >= low))] = -1
+        rep[(level >= warn) & (rep < warn)] = -1
+        return {"low": low, "repeated": rep}
 
     @cached_property
     def false_reassurance(self):
+        """Ratings with the pattern, at the ceiling or the same total, and the ORS row."""
         a, al = self.alliance, self.s.alliance
         streak = a["table"]["ceiling_streak"].to_numpy()
-        at_ceiling = streak >= al.ceiling_sessions
-        pattern = at_ceiling | a["table"]["no_variation"].to_numpy(dtype=bool)
-        row, off = self.ors_at_srs
-        found = row >= 0
-        flat = np.zeros(len(row), dtype=bool)
-        flat[found] = ~self.outcome["improved"][row[found]] | off[row[found]]
-        return pattern & found & flat, at_ceiling, streak, row, off
+        at_ceiling = (streak == a["pos"] + 1) & (streak >= al.ceiling_sessions)
+        same = (a["table"]["no_variation"].to_numpy(dtype=bool)
+                & (a["total"] >= al.cutoff - EPS))
+        return at_ceiling | same, at_ceiling, streak, self.ors_at_srs
 
 
 # --------------------------------------------------------------------------- the rules
-def _fired(src, rows, value, threshold, body, suggestion, item=None):
-    """The alerts of one rule: rows of the ``src`` table and their columns.
+def _fired(src, rows, level, value, threshold, body, suggestion, item=None):
+    """The alerts of one rule: rows of the ``src`` table, their severity level and columns.
 
     ``item`` and ``suggestion`` take few distinct values: they are kept as a vocabulary and
     codes, and spelled out once for the whole table.
@@ -327,7 +423,8 @@ def _fired(src, rows, value, threshold, body, suggestion, item=None):
         return enc.dictionary.to_pylist(), enc.indices.to_numpy(zero_copy_only=False)
 
     body = tx.text(body)
-    return {"src": src, "rows": rows, "value": np.broadcast_to(value, n).astype(float),
+    return {"src": src, "rows": rows, "level": np.broadcast_to(level, n).astype(np.int64),
+            "value": np.broadcast_to(value, n).astype(float),
             "threshold": np.broadcast_to(threshold, n).astype(float),
             "item": ([None], np.zeros(n, np.int64)) if item is None else vocabulary(item),
             "body": pa.repeat(body, n) if isinstance(body, pa.Scalar) else body,
@@ -356,45 +453,74 @@ _CHANGES = "and agree on two small changes."
 
 def _low_total(ctx, s):
     a = ctx.alliance
-    rows = np.flatnonzero(a["table"]["below_cutoff"].to_numpy() & a["keep"])
+    rows = np.flatnonzero(ctx.totals["low_total"] & a["keep"])
     label, lowest, about = _lowest(a, rows)
     body = tx.concat(" total ", tx.numbers(a["total"][rows]), " is below the cutoff of "
                      f"{tx.number(s.alliance.cutoff)}.", lowest)
-    return _fired("alliance", rows, a["total"][rows], s.alliance.cutoff, body,
-                  tx.concat(_THANK, about, ", " + _CHANGES), label)
+    return _fired("alliance", rows, s.level("low_total"), a["total"][rows], s.alliance.cutoff,
+                  body, tx.concat(_THANK, about, ", " + _CHANGES), label)
 
 
 def _low_item(ctx, s):
-    a, parts = ctx.alliance, []
-    # a low item that is also a repeated low item is reported as the latter
-    repeated = (a["count"] >= s.alliance.repeat_min) & ("repeated_low_item" in s.rules)
+    a, al, parts = ctx.alliance, s.alliance, []
+    f = a["flags"]
+    warn = s.level("low_item")
     for j, lab in enumerate(ITEM_LABELS):
-        rows = np.flatnonzero(a["low"][:, j] & ~repeated[:, j] & a["keep"])
-        v = a["x"][rows, j]
-        body = tx.concat(f" item {ITEM_NAMES[lab]} scored ", tx.numbers(v),
-                         f", below {tx.number(s.alliance.low_item)}.")
-        parts.append(_fired("alliance", rows, v, s.alliance.low_item, body,
-                            f"{_THANK} about {ITEM_NAMES[lab]}.", lab))
+        level = ctx.items["low"][:, j]
+        rows = np.flatnonzero((level >= 0) & a["keep"])
+        lv, v, was = level[rows], a["x"][rows, j], a["before"][rows, j]
+        deep, fallen = f["deep"][rows, j], f["fallen"][rows, j] & (lv == warn)
+        deep &= lv == warn
+        fall = np.round(was - v, 2)
+        name = ITEM_NAMES[lab]
+        down = tx.concat(", down ", tx.numbers(fall), " points since the previous rating")
+        body = tx.choose(
+            deep,
+            tx.concat(f" item {name} scored ", tx.numbers(v), f", at or below "
+                      f"{tx.number(al.deep_item)}", tx.choose(fallen, down, ""), "."),
+            tx.choose(fallen,
+                      tx.concat(f" item {name} fell ", tx.numbers(fall), " points since the "
+                                "previous rating (", tx.numbers(was), " to ", tx.numbers(v),
+                                ")."),
+                      tx.concat(f" item {name} scored ", tx.numbers(v),
+                                f", below {tx.number(al.low_item)}.")))
+        only_fall = fallen & ~deep
+        value = np.where(only_fall, -fall, v)
+        limit = np.where(deep, al.deep_item, np.where(only_fall, -al.item_fall, al.low_item))
+        strong = deep | fallen
+        parts.append(_fired("alliance", rows, lv, value, limit, body, tx.choose(
+            strong, f"{_THANK} about {name}: one low item can tell more than the total.",
+            f"Ask one follow-up question about {name}: what would have made it a 10?"), lab))
     return parts
 
 
 def _drops(ctx, s, sharp):
-    a = ctx.alliance
+    a, al = ctx.alliance, s.alliance
     t = a["table"]
-    mask = t["sharp_drop"].to_numpy() if sharp else (
-        t["drop"].to_numpy() & ~(t["sharp_drop"].to_numpy() & ("sharp_drop" in s.rules)))
-    rows = np.flatnonzero(mask & a["keep"])
+    rows = np.flatnonzero(ctx.totals["sharp" if sharp else "drop"] & a["keep"])
     change = t["change_from_previous"].to_numpy()[rows]
     now = a["total"][rows]
-    limit = s.alliance.sharp_drop if sharp else s.alliance.drop
+    below = ctx.totals["below"][rows]
+    limit = al.sharp_drop if sharp else al.drop
     label, lowest, _ = _lowest(a, rows)
     fall = np.round(-change, 2)
+    cut = tx.number(al.cutoff)
+    where = tx.choose(below, f", below the cutoff of {cut}.",
+                      "." if sharp else f", still at or above the cutoff of {cut}.")
     body = tx.concat(" fell ", tx.numbers(fall), tx.choose(fall == 1, " point", " points"),
                      " since the previous rating (", tx.numbers(now - change), " to ",
                      tx.numbers(now), ")",
-                     f", a sharp drop ({tx.number(limit)} or more)." if sharp else ".", lowest)
-    return _fired("alliance", rows, change, -limit, body,
-                  f"{_THANK} of what was different this session, {_CHANGES}", label)
+                     f", a sharp drop ({tx.number(limit)} or more)" if sharp else "", where,
+                     lowest)
+    if sharp:
+        return _fired("alliance", rows, s.level("sharp_drop"), change, -limit, body,
+                      f"{_THANK} of what was different this session, {_CHANGES}", label)
+    level = np.where(below, s.level("drop"), s.level("drop", mild=True))
+    suggestion = tx.choose(
+        below, f"{_THANK} of what was different this session, {_CHANGES}",
+        "Slightly lower scores after a hard session are often normal and temporary: "
+        "acknowledge the change and ask whether anything in this session did not fit.")
+    return _fired("alliance", rows, level, change, -limit, body, suggestion, label)
 
 
 # What a repeatedly low item points to (PCOMS practice; docs/measures-and-rules.md, "Alerts")
@@ -409,17 +535,25 @@ _BIGGER_PICTURE = MappingProxyType({
 
 
 def _repeated_low_item(ctx, s):
-    a, parts = ctx.alliance, []
-    low = tx.number(s.alliance.low_item)
+    a, al, parts = ctx.alliance, s.alliance, []
+    f = a["flags"]
+    warn = s.level("repeated_low_item")
     for j, lab in enumerate(ITEM_LABELS):
-        rows = np.flatnonzero((a["count"][:, j] >= s.alliance.repeat_min) & a["valid"]
-                              & a["keep"])
-        n = a["count"][rows, j]
-        body = tx.concat(f" item {ITEM_NAMES[lab]} has been below {low} in ", tx.numbers(n),
-                         " of the last ", tx.numbers(a["window"][rows]), " ratings (",
-                         tx.numbers(a["x"][rows, j]), " this session).")
-        parts.append(_fired("alliance", rows, n, s.alliance.repeat_min, body,
-                            _BIGGER_PICTURE[lab], lab))
+        level = ctx.items["repeated"][:, j]
+        rows = np.flatnonzero((level >= 0) & a["keep"])
+        strong = f["repeated"][rows, j] & (level[rows] == warn)
+        n = np.where(strong, f["n_repeated"][rows, j], f["n_recurring"][rows, j])
+        name = ITEM_NAMES[lab]
+        body = tx.concat(f" item {name} has been below ",
+                         tx.choose(strong, tx.number(al.repeat_low), tx.number(al.low_item)),
+                         " in ", tx.numbers(n), " of the last ", tx.numbers(f["window"][rows]),
+                         " ratings (", tx.numbers(a["x"][rows, j]), " this session)",
+                         tx.choose(strong, ".", ": the client's consistently lowest item."))
+        parts.append(_fired("alliance", rows, level[rows], n, al.repeat_min, body,
+                            tx.choose(strong, _BIGGER_PICTURE[lab],
+                                      f"Name it with the client: {name} has been the lowest "
+                                      "item for a while; ask for one concrete example of what "
+                                      "would make it fit better."), lab))
     return parts
 
 
@@ -431,33 +565,49 @@ def _ceiling(ctx, s):
     rows = np.flatnonzero(mask & a["keep"])
     body = tx.concat(" total ", tx.numbers(a["total"][rows]),
                      f" is at the ceiling ({tx.number(s.alliance.ceiling)} or more).")
-    return _fired("alliance", rows, a["total"][rows], s.alliance.ceiling, body,
-                  "Ratings at the ceiling are common and can hide smaller criticisms: "
+    return _fired("alliance", rows, s.level("ceiling"), a["total"][rows], s.alliance.ceiling,
+                  body, "Ratings at the ceiling are common and can hide smaller criticisms: "
                   "invite them.")
 
 
 def _false_reassurance(ctx, s):
     a, o, al = ctx.alliance, ctx.outcome, s.alliance
-    fires, at_ceiling, streak, row, off = ctx.false_reassurance
+    fires, at_ceiling, streak, row = ctx.false_reassurance
     rows = np.flatnonzero(fires & a["keep"])
     ceil, r = at_ceiling[rows], row[rows]
+    found = r >= 0
+    r = np.maximum(r, 0)
+    improved = found & o["improved"][r] if len(o["improved"]) else np.zeros(len(rows), bool)
     n = np.where(ceil, streak[rows], a["same_run"][rows])
-    same = tx.concat(" total the same (", tx.numbers(a["total"][rows]), ") for the last ")
-    pattern = tx.choose(ceil, f" at the ceiling ({tx.number(al.ceiling)} or more) for the last ",
-                        same)
-    om = o["measure"].take(r)
+    pattern = tx.choose(
+        ceil, tx.concat(f" at the ceiling ({tx.number(al.ceiling)} or more) in all ",
+                        tx.numbers(n), " ratings so far"),
+        tx.concat(" total the same (", tx.numbers(a["total"][rows]), ") for the last ",
+                  tx.numbers(n), " ratings"))
+    om = o["measure"].take(r) if len(o["improved"]) else tx.text(np.full(len(rows), ""))
+    pick = (lambda v: v[r]) if len(o["improved"]) else (lambda v: np.full(len(rows), np.nan))
     needs = "" if s.outcome.method == "points" else "more than "
-    flat = tx.concat(" has not improved reliably (change ", tx.signed(o["change"][r]),
-                     " since the intake of ", tx.numbers(o["intake"][r]),
-                     f"; a reliable change needs {needs}", tx.numbers(o["rci"][r]), ")",
-                     tx.choose(off[r], " and is off track", ""))
-    body = tx.concat(pattern, tx.numbers(n), " sessions, while the ", om, " (",
-                     tx.numbers(o["total"][r]), " at session ", tx.numbers(o["session"][r]), ")",
-                     tx.choose(o["improved"][r], " is off track", flat), ".")
-    return _fired("alliance", rows, n,
+    ors = tx.concat(", while the ", om, " (", tx.numbers(pick(o["total"])), " at session ",
+                    tx.numbers(pick(o["session"])), ")")
+    flat = tx.concat(ors, " has not improved reliably (change ", tx.signed(pick(o["change"])),
+                     " since the intake of ", tx.numbers(pick(o["intake"])),
+                     f"; a reliable change needs {needs}", tx.numbers(pick(o["rci"])), ").")
+    better = tx.concat(ors, " has improved reliably (", tx.signed(pick(o["change"])),
+                       " since the intake of ", tx.numbers(pick(o["intake"])),
+                       "): the high ratings may well be genuine.")
+    body = tx.concat(pattern, tx.choose(found, tx.choose(improved, better, flat),
+                                        ", with no outcome rating yet to set them against."))
+    name = tx.choose(ceil, ' ("all 10s every time")', " (the same score every session)")
+    suggestion = tx.choose(
+        improved, "The outcome is improving, so the high ratings may be genuine; now and then "
+        "still invite smaller criticisms.",
+        tx.concat("Name the pattern directly", name, " and invite smaller criticisms: what "
+                  "would make the sessions even a little better?"))
+    level = np.where(improved, s.level("false_reassurance", mild=True),
+                     s.level("false_reassurance"))
+    return _fired("alliance", rows, level, n,
                   np.where(ceil, al.ceiling_sessions, al.no_variation_sessions), body,
-                  tx.concat("Name the pattern (high alliance ratings while the ", om,
-                            " has not moved) and invite smaller criticisms."))
+                  suggestion)
 
 
 _REVIEW = ("Review the plan with the client, using the ORS: ask for one concrete example of "
@@ -474,13 +624,17 @@ def _ors_deterioration(ctx, s):
                      tx.numbers(o["intake"][rows]), " to ", tx.numbers(o["total"][rows]),
                      "): a reliable deterioration (", "" if points else "more than ",
                      tx.numbers(o["rci"][rows]), " or more)." if points else ").")
-    return _fired("outcome", rows, change, -o["rci"][rows], body, _REVIEW)
+    return _fired("outcome", rows, s.level("ors_deterioration"), change, -o["rci"][rows], body,
+                  _REVIEW)
 
 
 def _off_track(ctx, s):
     e, es = ctx.etr, ctx.expected
     t = e["table"]
-    rows = np.flatnonzero(e["off"] & e["keep"])
+    mask = e["off"]
+    if "ors_deterioration" in s.rules:  # one piece of evidence, one alert
+        mask = mask & ~ctx.outcome_links[1]
+    rows = np.flatnonzero(mask & e["keep"])
     fitted = e["fitted"][rows]
     total = t[ctx.cols["total"]].to_numpy(dtype=float)[rows]
     intake = t["ors_intake"].to_numpy(dtype=float)[rows]
@@ -494,7 +648,7 @@ def _off_track(ctx, s):
                          tx.numbers(intake), " (needs ", tx.numbers(need), "): off track by "
                          "the fallback rule, no reliable improvement by session "
                          f"{es.fallback_session}.")
-    return _fired("etr", rows, total, np.where(fitted, p25, need),
+    return _fired("etr", rows, s.level("off_track"), total, np.where(fitted, p25, need),
                   tx.choose(fitted, below, fallback), _REVIEW)
 
 
@@ -506,6 +660,8 @@ def _no_early_change(ctx, s):
         mask &= o["intake"] < o["cutoff"] - EPS
     if "ors_deterioration" in s.rules:
         mask &= ~o["worse"]
+    if "off_track" in s.rules:
+        mask &= ~ctx.outcome_links[0]
     rows = np.flatnonzero(mask & o["keep"])
     body = tx.concat(" ", tx.numbers(o["total"][rows]), " is not above the intake of ",
                      tx.numbers(o["intake"][rows]), " (change ", tx.signed(o["change"][rows]),
@@ -515,7 +671,8 @@ def _no_early_change(ctx, s):
                            o["measure"].take(rows), " so far: ask for one concrete example of "
                            "what a small improvement would look like, and agree on two small "
                            "changes to the plan.")
-    return _fired("outcome", rows, o["change"][rows], s.early_change, body, suggestion)
+    return _fired("outcome", rows, s.level("no_early_change"), o["change"][rows],
+                  s.early_change, body, suggestion)
 
 
 _BUILDERS = {
@@ -563,18 +720,19 @@ def alerts(
     settings : AlertSettings, optional
         Rules switched on, severities and thresholds; the defaults when omitted.
     {model}
-        It serves ``off_track`` and ``false_reassurance``; fitted here, it uses
-        ``settings.expected``.
+        It serves ``off_track``; fitted here, it uses ``settings.expected``.
     since : date-like, optional
         Keep alerts of sessions on or after this date (alerts without a date are dropped).
     clinicians : str or iterable of str, optional
         Keep alerts of sessions seen by these clinicians.
     min_severity : {"info", "warning", "critical"}, optional
-        Keep alerts at least this severe. Rules below it are not computed, so they
-        supersede nothing (a ``drop`` raised to warning is kept when ``sharp_drop`` is not).
+        Keep alerts at least this severe. Rules that never reach it are not computed, so
+        they supersede nothing (a ``drop`` raised to warning is kept when ``sharp_drop`` is
+        not).
     latest_only : bool, default False
         Keep only alerts of each client's latest rating of the measure in the episode: the
-        patterns that still hold now (one view per client for a clinical director).
+        patterns that still hold now (:func:`srs_analytics.attention` gives one line per
+        client a clinician is seeing now).
 
     Returns
     -------
@@ -588,13 +746,14 @@ def alerts(
           attached to, an SRS-family rating for alliance rules and an ORS or CORS for
           outcome rules (``RULES[rule].attached_to``);
         - ``rule`` (str): a name in :data:`RULES`; ``severity`` (ordered categorical: info
-          < warning < critical);
+          < warning < critical), the rule's, or its milder case's for a graded rule;
         - ``item`` (str): the item's short label (``relationship``, ``goals_topics``,
           ``approach_method``, ``overall``) for ``low_item`` and ``repeated_low_item``; the
           lowest item (ties joined by ``";"``) for ``low_total``, ``drop`` and
           ``sharp_drop``; NA otherwise;
         - ``value`` and ``threshold`` (float): the number judged and its limit. low_total,
-          ceiling: the total and the cutoff (36) or ceiling (39); low_item: the item and 9;
+          ceiling: the total and the cutoff (36) or ceiling (39); low_item: the item and 7
+          (deep) or 9, or, for an item that fell without being deep, the change and -3;
           drop, sharp_drop: the change from the previous rating and -1 or -5;
           repeated_low_item: the ratings with the item low in the window and 2;
           false_reassurance: the sessions of the pattern and 3 (ceiling) or 4 (same total);
@@ -606,44 +765,61 @@ def alerts(
 
     Notes
     -----
-    Rules (defaults of :class:`AlertSettings`; sources in :data:`RULES`). Alliance rules
-    read :func:`~srs_analytics.alliance.session_alliance` and attach to the SRS rating:
+    The alerts are a conversation starter for the clients a clinician is seeing now, not
+    an audit: one piece of evidence gives one alert. Rules (defaults of
+    :class:`AlertSettings`; sources in :data:`RULES`). Alliance rules read
+    :func:`~srs_analytics.alliance.session_alliance` and attach to the SRS rating; each
+    measure (SRS, CSRS, GSRS, CGSRS) is its own series, so "previous" and "so far" never
+    compare an SRS with a GSRS:
 
-    - ``low_total``: total < 36. ``low_item``: one alert per item < 9.
-      ``ceiling``: total >= 39.
-    - ``drop``: total at least 1 below the previous rating; ``sharp_drop``: at least 5.
-    - ``repeated_low_item``: one alert per item low in 2 of the last 3 ratings, this one
-      included; the suggestion is the item's bigger picture (what a repeatedly low item
-      points to in PCOMS practice).
-    - ``false_reassurance``: at this rating the last 3 or more ratings were all at the
-      ceiling, or the last 4 or more had the same total, *and* the client's latest
-      self-rated ORS (or CORS) of the episode up to this session shows no reliable
-      improvement or is off track. Without an ORS by then it does not fire.
+    - ``low_total``: total < 36, warning. ``ceiling``: total >= 39, info.
+    - ``low_item``: an item <= 7 or one that fell 3 points or more since the previous
+      rating, warning whatever the total (one low item tells more than the total); else
+      the lowest item when below 9, info (the seed: one follow-up on the lowest item).
+    - ``drop``: total at least 1 below the previous rating: warning when it is now below
+      36, info while it stays at or above (slightly lower scores after a hard session are
+      often normal and temporary). ``sharp_drop``: at least 5, critical.
+    - ``repeated_low_item``: an item below 8 in this rating and in at least one of the
+      two before, warning, with the item's bigger picture (what a repeatedly low item
+      points to in PCOMS practice); the lowest item below 9 that way, info, naming it as
+      the client's consistently lowest item. It holds only while the item is still low.
+    - ``false_reassurance``: every rating of the episode so far at the ceiling, over at
+      least 3, or the last 4 or more with the same total at or above 36. A warning on its
+      own (with or without an ORS: the seed names "all 10s every time" directly), info
+      when the client's latest self-rated ORS (or CORS) of the episode up to this session
+      shows a reliable improvement. A constant low total is a stable low alliance, left to
+      ``low_total``.
 
     Outcome rules read :func:`~srs_analytics.outcomes.session_outcomes` and
     :func:`~srs_analytics.expected.expected_status` (self-ratings; a child's CORS is read
     with its own cutoff, 32, and expected response) and attach to the outcome rating:
 
     - ``ors_deterioration``: change from intake <= -5 (points method, inclusive; with
-      Jacobson-Truax, beyond the reliable change index).
+      Jacobson-Truax, beyond the reliable change index), critical.
     - ``off_track``: ``etr_status`` off track: below the 25th percentile expected for the
       intake and session, or, where too little data was fitted, no reliable improvement
-      by session 4.
+      by session 4; warning.
     - ``no_early_change``: at session 3 or later (``early_session``), the ORS is not
       above the intake (change <= 0, ``early_change``) and the intake was in the clinical
-      range (below the cutoff: adult ORS 25, adolescent 28, child CORS 32). Early change
-      predicts outcome (Howard et al. 1986; Haas et al. 2002); no change at all is a
-      stronger, earlier signal than the fallback's "no reliable improvement by session 4"
-      (that is ``off_track``). A client starting in the non-clinical range has little
-      room to change and is not flagged, as outcome benchmarks count clinical-range cases
-      (ACORN).
+      range (below the cutoff: adult ORS 25, adolescent 28, child CORS 32); warning. Early
+      change predicts outcome (Howard et al. 1986; Haas et al. 2002). A client starting in
+      the non-clinical range has little room to change and is not flagged, as outcome
+      benchmarks count clinical-range cases (ACORN).
 
     An alert describes the rating it is attached to: a pattern that holds at several
-    sessions is reported at each (``latest_only=True`` keeps the latest rating's). The more
-    severe alert supersedes the milder one on the same rating when both rules are on:
-    ``sharp_drop`` supersedes ``drop``, ``repeated_low_item`` supersedes ``low_item`` for
-    the same item, ``false_reassurance`` supersedes ``ceiling``, ``ors_deterioration``
-    supersedes ``no_early_change``.
+    sessions is reported at each (``latest_only=True`` keeps the latest rating's). On the
+    same rating, when both rules are on, the more severe alert supersedes the milder one:
+
+    - ``sharp_drop`` supersedes ``drop``; a drop or sharp drop that leaves the total below
+      36 supersedes ``low_total`` (its message says so);
+    - per item, the more severe of ``low_item`` and ``repeated_low_item`` (the repeated
+      one on a tie);
+    - a total-level alert (``low_total``, ``drop``, ``sharp_drop``) names the lowest item
+      and supersedes its ``low_item``; at warning or worse it supersedes every
+      ``low_item`` of the rating and the milder ``repeated_low_item``;
+    - ``false_reassurance`` supersedes ``ceiling``;
+    - ``ors_deterioration`` supersedes ``off_track``, which supersedes
+      ``no_early_change``.
 
     References
     ----------
@@ -668,14 +844,13 @@ def alerts(
     ...                     "measure": "SRS", "rater": "self", "item_1": [9.5, 8.0],
     ...                     "item_2": [9.5, 7.0], "item_3": [9.5, 5.0],
     ...                     "item_4": [9.5, 9.0], "total": [38.0, 29.0]})
-    >>> out = alerts(srs, settings=AlertSettings().without("low_item"))
+    >>> out = alerts(srs)
     >>> out[["session_number", "rule", "severity", "item", "value", "threshold"]]
-       session_number        rule severity             item  value  threshold
-    0               2  sharp_drop critical  approach_method   -9.0       -5.0
-    1               2   low_total  warning  approach_method   29.0       36.0
+       session_number        rule  severity             item  value  threshold
+    0               2  sharp_drop  critical  approach_method   -9.0       -5.0
     >>> print(out["message"].iloc[0])
     Session 2, 12 Mar 2026: SRS fell 9 points since the previous rating (38 to 29), a sharp
-    drop (5 or more). Lowest item: approach or method (5/10).
+    drop (5 or more), below the cutoff of 36. Lowest item: approach or method (5/10).
     """
     s = settings or AlertSettings()
     if min_severity is not None:
@@ -688,8 +863,8 @@ def alerts(
     cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
                       date=date, measure=measure, rater=rater, total=total, items=items,
                       imputed=imputed, age_group=age_group)
-    # rules below min_severity are not computed, and so supersede nothing
-    s = replace(s, rules={r for r in s.rules if SEVERITIES.index(s.severity[r]) >= floor})
+    # rules that never reach min_severity are not computed, and so supersede nothing
+    s = replace(s, rules={r for r in s.rules if s.top_level(r) >= floor})
     ctx = _Context(data, cols, s, model, _filter(since, clinicians, latest_only, cols))
     parts = []
     for name in RULES:  # a loop over the rules, never over clients
@@ -697,8 +872,21 @@ def alerts(
             built = _BUILDERS[name](ctx, s)
             for part in built if isinstance(built, list) else [built]:
                 part["rule"] = name
+                if floor:  # the milder case of a graded rule may fall below min_severity
+                    part = _subset(part, part["level"] >= floor)
                 parts.append(part)
-    return _assemble(ctx, parts, s, cols)
+    return _assemble(ctx, parts, cols)
+
+
+def _subset(part, keep):
+    """The alerts of a part where ``keep``."""
+    out = dict(part)
+    for k in ("rows", "level", "value", "threshold"):
+        out[k] = part[k][keep]
+    for k in ("item", "suggestion"):
+        out[k] = (part[k][0], part[k][1][keep])
+    out["body"] = part["body"].filter(pa.array(keep))
+    return out
 
 
 def _filter(since, clinicians, latest_only, cols):
@@ -717,7 +905,7 @@ def _filter(since, clinicians, latest_only, cols):
     return keep
 
 
-def _assemble(ctx, parts, s, cols):
+def _assemble(ctx, parts, cols):
     """One table of every rule's alerts, sorted (see :func:`alerts`)."""
     names = [cols[k] for k in ("client", "episode", "clinician", "session", "date",
                                "measure")]
@@ -729,8 +917,7 @@ def _assemble(ctx, parts, s, cols):
                                                        for p in parts])
     ce = np.concatenate([np.zeros(0, np.int64)] + [tables[p["src"]]["ce"][p["rows"]]
                                                      for p in parts if len(p["rows"])])
-    level = np.repeat(np.array([SEVERITIES.index(s.severity[p["rule"]]) for p in parts],
-                               dtype=np.int64), n)
+    level = np.concatenate([np.zeros(0, np.int64)] + [p["level"] for p in parts])
     rule = np.repeat(np.array([list(RULES).index(p["rule"]) for p in parts], dtype=np.int64), n)
     ident = {}
     for name in (cols["session"], cols["date"]):

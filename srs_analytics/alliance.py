@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import _docstrings
 from ._checks import check_number, require_columns
-from ._frames import EPS, column_map, lag, positions, sort_into_groups
+from ._frames import EPS, column_map, item_flags, lag, positions, sort_into_groups
 from .instruments import ALLIANCE, INSTRUMENTS
 from .schema import ITEM_COLUMNS
 
@@ -56,21 +56,33 @@ class AllianceSettings:
         A total *at or above* it is at the ceiling (the SRS ceiling effect: Meier and
         Feeley 2022; the threshold is this project's choice).
     low_item : float, default 9
-        An item *below* it is low. A practitioners' heuristic: there is no published item
-        cutoff.
+        An item *below* it is low. A practitioners' heuristic (9 = 36 / 4): there is no
+        published item cutoff.
+    deep_item : float, default 7
+        An item *at or below* it is deeply low (the seed: one low item tells more than the
+        total; the 7 is our choice).
+    item_fall : float, default 3
+        An item that fell at least this much since the previous rating has fallen (our
+        choice: a third of the usual range of an item between 7 and 10).
+    repeat_low : float, default 8
+        A repeated low item is *below* it (our choice: the "something bigger" responses,
+        such as a referral, are for truly low items; an item below 9 recurs in about a
+        third of sessions on realistic data).
     drop : float, default 1
         A total at least this far below the previous session's is a drop (OpenFIT's red
         rule).
     sharp_drop : float, default 5
         A fall of at least this much is a sharp drop (the seed's example: 38 to 29).
     repeat_window, repeat_min : int, default 3 and 2
-        An item low in ``repeat_min`` of the last ``repeat_window`` sessions is a repeated
-        low item (this project's choice).
+        An item low in the current rating and in ``repeat_min`` of the last
+        ``repeat_window`` ratings (the current one included) is repeated: low now and in at
+        least one of the two before (this project's choice).
     ceiling_sessions : int, default 3
         Every total at the ceiling over at least this many sessions is false reassurance
         (PCOMS practice: "all 10s every time" is named directly; the 3 is our choice).
     no_variation_sessions : int, default 4
-        The same total this many sessions running is "no variation at all" (our choice).
+        The same total this many sessions running is "no variation at all" (our choice);
+        at or above the cutoff it is a sign of false reassurance.
     min_sessions : int, default 3
         Fewer alliance ratings in an episode give the pattern ``insufficient``.
     rise : float, default 1
@@ -87,12 +99,18 @@ class AllianceSettings:
         The alliance measures analysed: SRS, CSRS, GSRS, CGSRS.
     raters : tuple of str, default ("self",)
         Whose ratings are analysed. A collateral SRS is unusual; when included it is kept
-        apart (the rater is part of the episode key), never mixed with the client's own.
+        apart (the rater is part of the series key), never mixed with the client's own.
+
+    Each measure is its own series: an individual SRS and a group GSRS of the same client
+    and episode are never compared (the GSRS rates the group and its leader).
     """
 
     cutoff: float = 36.0
     ceiling: float = 39.0
     low_item: float = 9.0
+    deep_item: float = 7.0
+    item_fall: float = 3.0
+    repeat_low: float = 8.0
     drop: float = 1.0
     sharp_drop: float = 5.0
     repeat_window: int = 3
@@ -112,6 +130,9 @@ class AllianceSettings:
         for name in ("cutoff", "ceiling"):
             check_number(name, getattr(self, name), 0, top, low_open=True)
         check_number("low_item", self.low_item, 0, item, low_open=True)
+        check_number("deep_item", self.deep_item, 0, item)
+        check_number("repeat_low", self.repeat_low, 0, item, low_open=True)
+        check_number("item_fall", self.item_fall, 0, item, low_open=True)
         for name in ("drop", "sharp_drop"):
             check_number(name, getattr(self, name), 0, top, low_open=True)
         for name in ("rise", "fall"):
@@ -141,10 +162,11 @@ def _names(name, values) -> tuple[str, ...]:
 
 # --------------------------------------------------------------------------- helpers
 def _prepare(data, cols, settings, *, required):
-    """Alliance rows of ``data``, sorted by client, episode, rater, session and date.
+    """Alliance rows of ``data``, sorted by client, episode, rater, measure, session and
+    date.
 
-    Returns the sorted frame (absent optional columns filled with NA), the group number
-    (client, episode, rater) of each row and its position within the group.
+    Returns the sorted frame (absent optional columns filled with NA), the series number
+    (client, episode, rater, measure) of each row and its position within the series.
     """
     require_columns(data, cols, required)
     keep = (data[cols["measure"]].isin(settings.measures)
@@ -159,7 +181,7 @@ def _prepare(data, cols, settings, *, required):
                          "loader derives session numbers from dates (srs_analytics.load)")
     if df[cols["total"]].isna().any():
         raise ValueError(f"total={cols['total']!r} is missing on some alliance rows")
-    df, group, _, _ = sort_into_groups(df, cols, ("client", "episode", "rater"))
+    df, group, _, _ = sort_into_groups(df, cols, ("client", "episode", "rater", "measure"))
     return df, group, positions(group)[0]
 
 
@@ -215,7 +237,8 @@ def session_alliance(
     -------
     pandas.DataFrame
         One row per alliance administration by a rater in ``settings.raters`` (self by
-        default), sorted by client, episode, rater, session number and date:
+        default), sorted by client, episode, rater, measure, session number and date (each
+        measure of an episode is its own series):
 
         - ``client_id``, ``episode_id``, ``clinician_id``, ``session_number``,
           ``session_date``, ``measure``, ``rater``, ``total``, ``item_1`` .. ``item_4``,
@@ -227,16 +250,22 @@ def session_alliance(
         - ``ceiling_streak`` (int): sessions in a row at the ceiling up to this one;
         - ``no_variation`` (bool): this total equals each of the previous
           ``no_variation_sessions - 1`` totals of the episode;
-        - ``change_from_previous`` (float, NaN at the first rating); ``drop`` (fell by at
-          least ``drop``), ``sharp_drop`` (by at least ``sharp_drop``): bool, False at the
-          first rating;
+        - ``change_from_previous`` (float, NaN at the first rating of the series); ``drop``
+          (fell by at least ``drop``), ``sharp_drop`` (by at least ``sharp_drop``): bool,
+          False at the first rating;
         - ``low_items`` (str): labels of the items below ``low_item`` joined by ``";"``,
           ``""`` when none; ``n_low_items`` (Int64);
         - ``low_relationship``, ``low_goals_topics``, ``low_approach_method``,
           ``low_overall`` (boolean): each item below ``low_item``;
-        - ``repeated_low_item`` (str): labels of the items low in at least ``repeat_min``
-          of the last ``repeat_window`` ratings of the episode, this one included; ``""``
-          when none.
+        - ``deep_items`` (str): labels of the items at or below ``deep_item`` (7);
+          ``fallen_items`` (str): of the items at least ``item_fall`` (3) points below the
+          previous rating's item;
+        - ``repeated_low_item`` (str): labels of the items below ``repeat_low`` (8) in this
+          rating and in at least ``repeat_min`` (2) of the last ``repeat_window`` (3)
+          ratings of the series, this one included: low now and in one of the two before;
+          ``recurring_low_item`` (str): the same with ``low_item`` (9).
+
+        Label columns hold ``""`` when no item qualifies.
 
         Item-level columns (``lowest_item`` to ``repeated_low_item`` except the total
         flags) are NA where the items are missing or imputed.
@@ -249,15 +278,18 @@ def session_alliance(
     - low total: total < 36 (OpenFIT KA-01031); ceiling: total >= 39 (Meier and Feeley
       2022 on the SRS ceiling effect);
     - drop: total_s - total_{s-1} <= -1 (OpenFIT's red rule); sharp drop: <= -5 (the seed's
-      example, 38 to 29). "Previous" is the previous alliance rating of the episode, whatever
-      its session number;
-    - low item: item < 9, a practitioners' heuristic (no published item cutoff); the lowest
-      item is always named (the seed's protocol: one follow-up on the lowest item);
-    - repeated low item: low in 2 of the last 3 ratings, this one included (relationship:
-      possible rupture, cultural mismatch or referral; approach or method: revisit modality
-      fit and consent; goals and topics: revisit the goals and who sets the agenda). A
-      rating without items counts as not low inside the window;
-    - no variation: the same total 4 sessions running (a sign of false reassurance).
+      example, 38 to 29). "Previous" is the previous rating of the same measure in the
+      episode, whatever its session number: an SRS is never compared with a GSRS;
+    - low item: item < 9, a practitioners' heuristic (no published item cutoff); deep: <= 7;
+      fallen: 3 points or more below the previous rating (7 and 3 are our choice); the
+      lowest item is always named (the seed's protocol: one follow-up on the lowest item);
+    - repeated low item: below 8 now and in at least one of the two ratings before
+      (relationship: possible rupture, cultural mismatch or referral; approach or method:
+      revisit modality fit and consent; goals and topics: revisit the goals and who sets
+      the agenda); it holds only while the item is still low. A rating without items
+      counts as not low inside the window;
+    - no variation: the same total 4 sessions running (at or above the cutoff, a sign of
+      false reassurance).
 
     Comparisons allow 1e-9 of floating-point error, so 36 is not low and 35.9 is.
 
@@ -283,8 +315,10 @@ def session_alliance(
     2   36.0         False  False       False  approach_method
     >>> out["low_items"].tolist()
     ['goals_topics', 'goals_topics;approach_method;overall', 'approach_method']
-    >>> out["repeated_low_item"].tolist()
-    ['', 'goals_topics', 'goals_topics;approach_method']
+    >>> out["repeated_low_item"].tolist(), out["recurring_low_item"].tolist()
+    (['', '', ''], ['', 'goals_topics', 'approach_method'])
+    >>> out["deep_items"].tolist(), out["fallen_items"].tolist()
+    (['', 'approach_method', ''], ['', '', ''])
     """
     s = settings or AllianceSettings()
     cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
@@ -320,15 +354,15 @@ def _session_table(data, cols, s):
     out["drop"] = change <= -s.drop + EPS
     out["sharp_drop"] = change <= -s.sharp_drop + EPS
 
-    low = (x < s.low_item - EPS) & valid[:, None]
-    out["low_items"] = _labels(low, valid)
-    out["n_low_items"] = pd.arrays.IntegerArray(low.sum(axis=1), ~valid)
+    f = item_flags(x, valid, pos, s)
+    out["low_items"] = _labels(f["low"], valid)
+    out["n_low_items"] = pd.arrays.IntegerArray(f["low"].sum(axis=1), ~valid)
     for j, lab in enumerate(ITEM_LABELS):
-        out[f"low_{lab}"] = pd.arrays.BooleanArray(low[:, j].copy(), ~valid)
-    count = low.astype(np.int64)
-    for k in range(1, s.repeat_window):
-        count += lag(low, pos, k, fill=False)  # a rating without items counts as not low
-    out["repeated_low_item"] = _labels(count >= s.repeat_min, valid)
+        out[f"low_{lab}"] = pd.arrays.BooleanArray(f["low"][:, j].copy(), ~valid)
+    out["deep_items"] = _labels(f["deep"], valid)
+    out["fallen_items"] = _labels(f["fallen"], valid)
+    out["repeated_low_item"] = _labels(f["repeated"], valid)
+    out["recurring_low_item"] = _labels(f["recurring"], valid)
     return out, group, pos
 
 
@@ -362,14 +396,14 @@ def client_alliance(
     Returns
     -------
     pandas.DataFrame
-        One row per client, episode and rater (self only by default: one row per client and
-        episode; each partner of a couple has an own row), sorted by them:
+        One row per client, episode, rater and measure (self only by default; each partner
+        of a couple has an own row, and a client rated on the SRS and, in a group, on the
+        GSRS has one row for each: the two are never mixed), sorted by them:
 
         - ``client_id``, ``episode_id``, ``rater`` (the names passed in);
         - ``clinician_id``: of the last session with one known;
-        - ``measure``: the alliance measure, or several joined by ``";"`` (a child who
-          moved from the CSRS to the SRS);
-        - ``n_sessions`` (int): alliance ratings in the episode;
+        - ``measure``: the alliance measure (SRS, CSRS, GSRS or CGSRS);
+        - ``n_sessions`` (int): ratings of that measure in the episode;
         - ``srs_first``, ``srs_last``, ``srs_mean``, ``srs_min`` (float): totals;
         - ``srs_slope`` (float): ordinary least-squares slope of the total on the session
           number, points per session; NaN with one session;
@@ -462,7 +496,7 @@ def client_alliance(
     out = per.reset_index(drop=True)
     out[cols["clinician"]] = (ses[cols["clinician"]].groupby(group).last()
                               .reindex(range(ng)).to_numpy())
-    out[cols["measure"]] = _measure_labels(ses[cols["measure"]], group, starts)
+    out[cols["measure"]] = ses[cols["measure"]].iloc[starts].astype("str").to_numpy()
     out["n_sessions"] = n
 
     t = ses[cols["total"]].to_numpy(dtype=float)
@@ -505,23 +539,6 @@ def client_alliance(
     peak = np.maximum.reduceat(before_last, starts) if ng else t[:0]
     out["alliance_pattern"] = _patterns(n, first, last, slope, peak, below / n, s)
     return out
-
-
-def _measure_labels(measure, group, starts):
-    """The measure of each group; several joined by ";" (sorted) where they differ."""
-    codes, uniques = pd.factorize(measure, sort=True)
-    if not len(starts):
-        return pd.array([], dtype="str")
-    lo, hi = np.minimum.reduceat(codes, starts), np.maximum.reduceat(codes, starts)
-    label = np.asarray(uniques, dtype=object)[lo]
-    mixed = np.flatnonzero(lo != hi)
-    if len(mixed):  # rare: only these groups are joined
-        rows = np.isin(group, mixed)
-        both = pd.DataFrame({"g": group[rows], "m": codes[rows]}).drop_duplicates()
-        both["m"] = np.asarray(uniques, dtype=object)[both["m"]]
-        joined = both.sort_values(["g", "m"]).groupby("g")["m"].agg(";".join)
-        label[joined.index.to_numpy()] = joined.to_numpy()
-    return pd.array(label, dtype="str")
 
 
 def _patterns(n, first, last, slope, peak, share_below, s):

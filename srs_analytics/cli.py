@@ -130,6 +130,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT",
                    help="output file: .csv, .tsv, .parquet or .xlsx (default: print)")
 
+    p = sub.add_parser("attention", help="who needs attention now: one line per client with "
+                       "an open episode whose latest session holds a warning or worse")
+    _load_options(p)
+    p.add_argument("--as-of", metavar="DATE",
+                   help="the day the list is drawn up (yyyy-mm-dd; default: the latest "
+                   "session date in the data); later sessions are left out")
+    p.add_argument("--clinician", action="append", metavar="ID",
+                   help="only this clinician's clients (repeat for several)")
+    _history_option(p)
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="output file: .csv, .tsv, .parquet or .xlsx (default: print)")
+
     p = sub.add_parser("note", help="print the progress-note line of a session")
     _load_options(p)
     p.add_argument("--client", required=True, metavar="ID", help="the client")
@@ -249,6 +261,12 @@ def cmd_clients(args) -> int:
     print(f"Wrote {len(table)} client episodes to {out} (from {res.report['loaded']} "
           f"administrations; {res.report['rejected']} rejected). Outcomes: "
           + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".")
+    if settings.method == "jt":  # the intake SD and how many intakes it came from
+        norms = table.dropna(subset=["rci_basis"]).drop_duplicates(["measure", "age_group"])
+        for row in norms.sort_values(["measure", "age_group"]).itertuples(index=False):
+            print(textwrap.fill(f"Reliable change, {row.measure} "
+                                f"{str(row.age_group).replace('_', ' ')}: {row.rci:.2f} points "
+                                f"({row.rci_basis}).", _width(), subsequent_indent="  "))
     print(model)
     return 0
 
@@ -292,6 +310,89 @@ def cmd_alerts(args) -> int:
         print(textwrap.fill(f"No alerts: {late}." if late else _no_alerts(args, since),
                             _width()))
     return 0
+
+
+def cmd_attention(args) -> int:
+    from .io.writers import write_table
+    from .triage import AttentionSettings, attention, open_episodes
+
+    out = _check_output(args.output) if args.output else None
+    as_of = None
+    if args.as_of:
+        as_of = pd.to_datetime(args.as_of, format="ISO8601", errors="coerce")
+        if pd.isna(as_of):
+            raise LoadError(f"--as-of must be a date like 2026-03-01; got {args.as_of!r}.")
+    res = _load(args)
+    if args.clinician:
+        _check_clinicians(args.clinician, res.data)
+    if res.data["session_date"].isna().all():
+        raise LoadError("The data holds no session dates: the attention list needs them to "
+                        "tell which episodes are open. Use 'srs-analytics alerts' instead.")
+    settings = AttentionSettings()
+    model = _expected_model(args, res.data)
+    table = attention(res.data, as_of=as_of, settings=settings, model=model,
+                      clinicians=args.clinician)
+    episodes = open_episodes(res.data, as_of=as_of, settings=settings)
+    if args.clinician:
+        episodes = episodes[episodes["clinician_id"].isin(args.clinician)]
+    when = as_of if as_of is not None else res.data["session_date"].max()
+    n_open = int(episodes["open"].sum())
+    if out:
+        write_table(table, out)
+        print(f"Wrote {_count(len(table), 'client')} needing attention to {out} "
+              f"({len(table)} of {n_open} with an open episode, as of {when:%Y-%m-%d}).")
+        print(model)
+    else:
+        print(format_attention(table, as_of=when, n_open=n_open,
+                               open_weeks=settings.open_weeks))
+    return 0
+
+
+def format_attention(table: pd.DataFrame, width: int | None = None, *, as_of=None,
+                     n_open: int | None = None, open_weeks: float | None = None) -> str:
+    """The attention list as text for a terminal, grouped by clinician.
+
+    A heading says how many clients with an open episode are on the list; then, per
+    clinician (in the order of the clinician's most urgent client), each client with the
+    leading alert's severity, rule, session, date and days since, its message and suggestion
+    wrapped to ``width`` (default: the terminal's, at most 100 columns), and the session's
+    other alerts.
+    """
+    width = _width(width)
+
+    def wrap(text, indent, more=""):
+        return textwrap.wrap(text, width, initial_indent=indent,
+                             subsequent_indent=indent + more, break_on_hyphens=False)
+
+    when = "" if as_of is None else f" as of {as_of.day} {as_of:%b %Y}"
+    of = "" if n_open is None else f" of {n_open} with an open episode"
+    window = "" if open_weeks is None else (
+        f" (not ended, seen within {open_weeks:g} weeks)")
+    lines = wrap(f"Who needs attention{when}: {_count(len(table), 'client')}{of}{window} "
+                 "with a warning or critical alert at the latest session.", "")
+    lines.append("")
+    clinician = table["clinician_id"].astype(object).where(table["clinician_id"].notna(),
+                                                          "(no clinician)")
+    for who, group in table.groupby(clinician, sort=False):
+        lines.append(f"{who}: {_count(len(group), 'client')}")
+        for row in group.itertuples(index=False):
+            when = "session ?" if pd.isna(row.session_number) else \
+                f"session {row.session_number}"
+            if not pd.isna(row.session_date):
+                ago = {0: "today", 1: "yesterday"}.get(row.days_since,
+                                                       f"{row.days_since} days ago")
+                when += f", {row.session_date.day} {row.session_date:%b %Y} ({ago})"
+            lines.append(f"  {row.client_id}  episode {row.episode_id}  {when}")
+            lines.append(f"    {row.severity:<8}  {row.rule}")
+            lines += wrap(_SESSION_PREFIX.sub("", str(row.message), count=1), "    ")
+            if isinstance(row.suggestion, str) and row.suggestion:
+                lines += wrap("Suggestion: " + row.suggestion, "    ", "  ")
+            if row.other_rules:
+                lines += wrap("Also: " + row.other_rules, "    ", "  ")
+        lines.append("")
+    lines += wrap("Every alert of every session: 'srs-analytics alerts'. This list as a "
+                  "table: -o FILE (.csv, .tsv, .parquet or .xlsx).", "")
+    return "\n".join(lines)
 
 
 def _check_clinicians(wanted: list[str], data: pd.DataFrame) -> None:
@@ -471,7 +572,7 @@ def cmd_demo(args) -> int:
         print(f"  line {row.source_row}: {row.reason}: {row.message}")
     _demo_analyses(res.data, outdir)
     print(f"\nOutput written to {outdir.resolve()}/ (canonical.csv, validation.json, "
-          "exports/, messy_rejected.csv, clients.csv, alerts.csv)")
+          "exports/, messy_rejected.csv, clients.csv, alerts.csv, attention.csv)")
     return 0
 
 
@@ -482,6 +583,7 @@ def _demo_analyses(data, outdir: Path) -> None:
     from .expected import fit_expected
     from .io.writers import write_table
     from .notes import progress_note
+    from .triage import attention, open_episodes
 
     model = fit_expected(data)
     table = client_table(data, model=model)
@@ -492,14 +594,20 @@ def _demo_analyses(data, outdir: Path) -> None:
     print("  alliance pattern: " + ", ".join(f"{k} {v}" for k, v in
                                              table["alliance_pattern"].value_counts().items()))
     print("  expected response: " + str(model).split(". ")[0] + ".")
-    now = alerts(data, model=model, latest_only=True, min_severity="warning")
     write_table(alerts(data, model=model), outdir / "alerts.csv")
-    print(f"\nWho needs attention now (warning or critical at the latest session; all alerts "
-          f"in {outdir / 'alerts.csv'}): {now['client_id'].nunique()} clients")
-    print("  " + ", ".join(f"{k} {v}" for k, v in now["rule"].value_counts().items()))
+    now = attention(data, model=model)
+    write_table(now, outdir / "attention.csv")
+    episodes = open_episodes(data)
+    print(f"\nWho needs attention now ({outdir / 'attention.csv'}; every alert of every "
+          f"session in {outdir / 'alerts.csv'}): {len(now)} of {int(episodes['open'].sum())} "
+          "clients with an open episode have a warning or critical alert at their latest "
+          "session")
+    print("  leading alert: " + ", ".join(f"{k} {v}" for k, v in
+                                          now["rule"].value_counts().items()))
     if len(now):
         first = now.iloc[0]
-        print(f"\nFor example, {first['client_id']} ({first['rule']}, {first['severity']}):")
+        print(f"\nThe most urgent, {first['client_id']} ({first['rule']}, {first['severity']}, "
+              f"{first['days_since']} days ago):")
         print(f"  {first['message']}")
         print(f"  Suggestion: {first['suggestion']}")
         print(f"  Progress note: {progress_note(data, first['client_id'])}")
@@ -691,8 +799,9 @@ def main(argv: list[str] | None = None) -> int:
             return 141
         raise
     handler = {"validate": cmd_validate, "convert": cmd_convert, "clients": cmd_clients,
-               "alerts": cmd_alerts, "note": cmd_note, "simulate": cmd_simulate,
-               "demo": cmd_demo, **_CASELOAD_AND_RESEARCH}[args.command]
+               "alerts": cmd_alerts, "attention": cmd_attention, "note": cmd_note,
+               "simulate": cmd_simulate, "demo": cmd_demo,
+               **_CASELOAD_AND_RESEARCH}[args.command]
     try:
         code = handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush

@@ -32,6 +32,7 @@ CLIENT_COLUMNS = (
     "early_change", "share_below_cutoff", "share_at_ceiling", "lowest_item",
     "lowest_item_mean", "alliance_pattern", "etr_status", "etr_session", "etr_basis",
 )
+_GROUP_MEASURES = ("GSRS", "CGSRS")
 # the columns of CLIENT_COLUMNS that take the name of a column parameter
 _RENAMED = {"client_id": "client", "episode_id": "episode", "clinician_id": "clinician",
             "age_group": "age_group", "episode_status": "status", "measure": "measure"}
@@ -104,10 +105,11 @@ def client_table(
     Returns
     -------
     pandas.DataFrame
-        One row per client and episode with self-rated outcome or alliance data, sorted by
-        client and episode, columns :data:`CLIENT_COLUMNS` (the identity columns take the
-        names passed in) then the collateral outcome columns of
-        :func:`~srs_analytics.outcomes.client_outcomes`:
+        One row per client and episode with self-rated outcome or alliance data, or with
+        collateral outcome ratings only (a child rated by a parent: the self columns
+        empty), sorted by client and episode, columns :data:`CLIENT_COLUMNS` (the identity
+        columns take the names passed in) then ``rci_basis`` and the collateral outcome
+        columns of :func:`~srs_analytics.outcomes.client_outcomes`:
 
         - ``measure``, ``n_sessions`` ... ``intake_clinical``: the self-rated outcome
           measure of the client's age (ORS/CORS), number of its administrations, first and
@@ -117,7 +119,10 @@ def client_table(
           harmed / insufficient / not_scored);
         - ``alliance_measure`` ... ``alliance_pattern``: the self-rated SRS family
           (``n_srs`` ratings, first, last, mean, minimum, slope per session, early change,
-          shares below the cutoff and at the ceiling, lowest item and its mean, pattern);
+          shares below the cutoff and at the ceiling, lowest item and its mean, pattern)
+          of one measure: each alliance measure is its own series, and where a client has
+          several in the episode (an individual SRS and a group GSRS), the one rated most
+          often, an individual measure before a group's on a tie;
         - ``etr_status``, ``etr_session``, ``etr_basis``: the expected-response status of
           the latest outcome rating of the episode, its session number, and whether it
           came from the fitted percentiles or the fallback rule.
@@ -143,6 +148,11 @@ def client_table(
     ally = client_alliance(data, **cols, items=items, imputed=imputed, settings=s.alliance)
     ally = ally[ally[rater].eq("self")].drop(columns=[rater]).rename(columns={
         measure: "alliance_measure", "n_sessions": "n_srs", clinician: "_clin_a"})
+    # one alliance measure per episode: the most rated, an individual one before a group's
+    group = ally["alliance_measure"].isin(_GROUP_MEASURES).to_numpy()
+    ally = ally.assign(_group=group).sort_values(
+        [*key, "n_srs", "_group", "alliance_measure"], ascending=[True, True, False, True, True],
+        kind="stable").drop_duplicates(key).drop(columns="_group")
     etr = expected_status(data, **cols, age_group=age_group, model=model, settings=s.expected)
     etr = etr[etr[rater].eq("self")]
     latest = etr.sort_values([*key, session]).drop_duplicates(key, keep="last")

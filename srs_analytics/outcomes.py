@@ -71,6 +71,15 @@ class OutcomeSettings:
         Intake SD and mean of the clinical population (agency norms, say). By default
         computed from the data per measure and cutoff age group, over the episodes with at
         least two self-rated administrations (sample SD, n - 1).
+    min_intakes : int, default 20
+        Fewer intakes than this in a measure and age group give no SD of their own: the
+        SD and mean of the measure across all age groups are used instead (or
+        ``fallback_sd``), and ``rci_basis`` says so. Our choice: the SD of *n* intakes has
+        a relative standard error of about 1 / sqrt(2 (n - 1)), 16% at 20 and 50% at
+        3 (three adolescents with an SD of 0.6 would make a change from 27 to 26 reliable).
+    fallback_sd : float, optional
+        The intake SD for a measure and age group with fewer than ``min_intakes`` intakes
+        (a published norm, say); by default the SD of the measure across all age groups.
     cutoff : {"default", "a", "b", "c"} or float, default "default"
         ``"default"``: the measure's cutoff for the age group in ``instruments`` (adult ORS
         25, adolescent 28, CORS 32; OpenFIT KA-01028; the adolescent 28 has no primary
@@ -95,6 +104,8 @@ class OutcomeSettings:
     reliability: float = 0.93
     sd_intake: float | None = None
     mean_intake: float | None = None
+    min_intakes: int = 20
+    fallback_sd: float | None = None
     cutoff: str | float = "default"
     functional_mean: float = 30.5
     functional_sd: float = 5.8
@@ -106,6 +117,8 @@ class OutcomeSettings:
         top = _TOTAL_MAX  # every value on the scale of an ORS or CORS total (0-40)
         check_number("rci", self.rci, 0, top, low_open=True)
         check_number("sd_intake", self.sd_intake, 0, top, low_open=True, none=True)
+        check_number("fallback_sd", self.fallback_sd, 0, top, low_open=True, none=True)
+        check_number("min_intakes", self.min_intakes, 2, integer=True)
         check_number("functional_sd", self.functional_sd, 0, top, low_open=True)
         check_number("mean_intake", self.mean_intake, 0, top, none=True)
         check_number("functional_mean", self.functional_mean, 0, top)
@@ -309,15 +322,20 @@ def client_outcomes(
     Returns
     -------
     DataFrame
-        One row per client and episode with a self-rated outcome administration, sorted by
-        client and episode (a couple's episode gives one row per partner):
+        One row per client and episode with an outcome administration, sorted by client and
+        episode (a couple's episode gives one row per partner). An episode rated only by a
+        collateral rater (a child rated by a parent) has a row with the collateral columns
+        filled and the self columns empty (``n_sessions`` 0):
 
         - ``client_id``, ``episode_id``; ``clinician_id`` and ``episode_status``, the last
           known in the client's rows of the episode; ``age_group``, the first known;
         - ``measure``: the self-rated outcome measure of the client's age group (young
           child YCORS, child CORS, else ORS); without one, the measure given most often;
         - ``cutoff`` and ``rci``: the cutoff and the reliable change in points applied
-          (points: a change of at least ``rci``; JT: of more than ``rci``);
+          (points: a change of at least ``rci``; JT: of more than ``rci``); ``rci_basis``:
+          how it was set, in words (``"points method: 5 points"``, or the intake SD and the
+          number of intakes behind it, saying when a small age group took the SD of its
+          measure across all age groups);
         - ``n_sessions``: self-rated administrations of that measure (sessions with one);
           ``first_date``, ``last_date`` and ``n_days`` from the first to the last;
         - ``ors_intake`` and ``ors_last``: the first and the last of them in session order
@@ -341,7 +359,10 @@ def client_outcomes(
     With ``method="jt"`` the intake SD (and, for cutoffs a and c, the mean) is computed per
     measure and cutoff age group over the episodes in ``data`` with at least two self-rated
     administrations (complete pairs, as the R package clinicalsignificance does), unless
-    ``settings`` gives ``sd_intake`` / ``mean_intake`` (agency norms). Formulas:
+    ``settings`` gives ``sd_intake`` / ``mean_intake`` (agency norms). A group with fewer
+    than ``min_intakes`` (20) such intakes takes the SD and mean of its measure across all
+    age groups, or ``fallback_sd``: an SD from three adolescents is no basis for a
+    reliable change. Formulas:
     :func:`reliable_change`, :func:`clinical_cutoff`, :func:`clinical_significance`.
 
     References
@@ -364,26 +385,34 @@ def client_outcomes(
                       date=date, measure=measure, rater=rater, total=total,
                       age_group=age_group, status=status)
     p, own = _episodes(data, s, instruments, cols)
-    own = _choose(own).reset_index(drop=True)
+    own = _choose(own)
+    # an episode rated only by a collateral rater (a parent) has a row with the self
+    # columns empty
+    ce = np.union1d(own["ce"].to_numpy(), p["collateral"]["ce"].to_numpy()).astype(np.int64)
+    own = own.set_index("ce").reindex(ce).reset_index()
+    rated = own["n"].notna().to_numpy()
+    own["n"] = own["n"].fillna(0).astype(np.int64)
     change = np.where(own["n"] > 1, np.round(own["last"] - own["intake"], 9), np.nan)
     rc, out = _classify(own["intake"], own["last"], own["scale"], own["crit"],
                         s.method == "points", own["cutoff"], s.higher_is_better)
     out[np.isnan(change) | (rc < 0)] = OUTCOME_LABELS.index("insufficient")
-    out[own["cutoff_group"].isna().to_numpy()] = OUTCOME_LABELS.index("not_scored")
+    out[own["cutoff_group"].isna().to_numpy() & rated] = OUTCOME_LABELS.index("not_scored")
     rc[out >= len(OUTCOME_CATEGORIES)] = -1
+    out[~rated] = rc[~rated] = -1
     sign = 1 if s.higher_is_better else -1
-    ce = own["ce"].to_numpy()
     res = pd.DataFrame({
         client: p["client"][ce], episode: p["episode"][ce], clinician: p["clinician"][ce],
         status: p["status"][ce], age_group: p["age"][ce],
-        measure: own["measure"], "cutoff": own["cutoff"], "rci": own["rci"],
+        measure: pd.array(own["measure"].to_numpy(dtype=object), dtype="str"),
+        "cutoff": own["cutoff"].to_numpy(dtype=float), "rci": own["rci"].to_numpy(dtype=float),
+        "rci_basis": pd.array(own["rci_basis"].to_numpy(dtype=object), dtype="str"),
         "n_sessions": own["n"], "first_date": own["d0"], "last_date": own["d1"],
         "n_days": (own["d1"] - own["d0"]).dt.days.astype("Int64"),
         "ors_intake": own["intake"], "ors_last": own["last"], "ors_change": change,
         "reliable_change": pd.Categorical.from_codes(rc, RELIABLE_CHANGE),
         "outcome": pd.Categorical.from_codes(out, OUTCOME_LABELS),
         "intake_clinical": _nullable(sign * own["intake"] < sign * own["cutoff"],
-                                     own["cutoff"].isna()),
+                                     own["cutoff"].isna().to_numpy() | ~rated),
     })
     return pd.concat([res, _collateral(p["collateral"], ce)], axis=1)
 
@@ -621,6 +650,7 @@ def _episodes(data, s, instruments, cols):
     p = _prepare(data, cols, instruments)
     own = p["groups"][p["groups"]["self"]].reset_index(drop=True)
     own = own.merge(_norms(own, _choose(own), s), on=["measure", "cutoff_group"], how="left")
+    own["rci_basis"] = own["rci_basis"].astype(object)
     p["collateral"] = p["groups"][~p["groups"]["self"]]
     return p, own
 
@@ -636,16 +666,24 @@ def _norms(own, chosen, s):
     """Cutoff and reliable-change rule per measure and cutoff age group.
 
     The intake mean and SD (n - 1) come from the chosen episodes with two or more
-    administrations unless ``s.mean_intake`` / ``s.sd_intake`` are given.
+    administrations unless ``s.mean_intake`` / ``s.sd_intake`` are given; a group with
+    fewer than ``s.min_intakes`` of them takes those of its measure across all age groups
+    (or ``s.fallback_sd``). ``rci_basis`` says which.
     """
     key = ["measure", "cutoff_group"]
     norms = own.loc[own["cutoff_group"].notna(), [*key, "default_cutoff"]]
     norms = norms.drop_duplicates(key).reset_index(drop=True)
     complete = chosen[(chosen["n"] > 1) & chosen["cutoff_group"].notna()]
-    stats = complete.groupby(key)["intake"].agg(m="mean", sd="std").reset_index()
-    norms = norms.merge(stats, on=key, how="left")
-    mean = norms["m"] if s.mean_intake is None else pd.Series(s.mean_intake, norms.index)
-    sd = norms["sd"] if s.sd_intake is None else pd.Series(s.sd_intake, norms.index)
+    stats = complete.groupby(key)["intake"].agg(m="mean", sd="std", n="size").reset_index()
+    pooled = complete.groupby("measure")["intake"].agg(
+        m_all="mean", sd_all="std", n_all="size").reset_index()
+    norms = norms.merge(stats, on=key, how="left").merge(pooled, on="measure", how="left")
+    norms[["n", "n_all"]] = norms[["n", "n_all"]].fillna(0).astype(np.int64)
+    small = (norms["n"] < s.min_intakes).to_numpy()
+    own_sd = norms["sd"].where(~small, s.fallback_sd if s.fallback_sd else norms["sd_all"])
+    own_mean = norms["m"].where(~small, norms["m_all"])
+    mean = own_mean if s.mean_intake is None else pd.Series(s.mean_intake, norms.index)
+    sd = own_sd if s.sd_intake is None else pd.Series(s.sd_intake, norms.index)
     sd = sd.where(sd > 0)
     if s.cutoff == "default":
         norms["cutoff"] = norms["default_cutoff"]
@@ -656,7 +694,31 @@ def _norms(own, chosen, s):
         norms["cutoff"] = float(s.cutoff)
     norms["scale"], norms["crit"], _, norms["rci"] = _rule(s.method, s.rci, s.reliability,
                                                            sd, s.z_crit)
-    return norms[[*key, "cutoff", "scale", "crit", "rci"]]
+    norms["rci_basis"] = _basis(norms, sd, small, s)
+    return norms[[*key, "cutoff", "scale", "crit", "rci", "rci_basis"]]
+
+
+def _basis(norms, sd, small, s):
+    """How the reliable change of each norm group was set, in words (a few groups)."""
+    if s.method == "points":
+        return f"points method: {s.rci:g} points"
+    words = []
+    for row, v, few in zip(norms.itertuples(index=False), sd, small):
+        group = f"{row.measure} {str(row.cutoff_group).replace('_', ' ')}"
+        if s.sd_intake is not None:
+            how = f"the given intake SD {s.sd_intake:g}"
+        elif np.isnan(v):
+            how = f"no intake SD: {row.n_all} {row.measure} intake(s) with a change"
+        elif not few:
+            how = f"SD {v:.2f} of {row.n} {group} intakes"
+        elif s.fallback_sd:
+            how = (f"the given fallback SD {s.fallback_sd:g}: only {row.n} {group} intake(s), "
+                   f"below {s.min_intakes}")
+        else:
+            how = (f"SD {v:.2f} of {row.n_all} {row.measure} intakes of all age groups: only "
+                   f"{row.n} {group} intake(s), below {s.min_intakes}")
+        words.append(f"Jacobson-Truax: {how}")
+    return pd.array(words, dtype="str")
 
 
 def _collateral(groups, ce):

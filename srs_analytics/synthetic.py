@@ -33,8 +33,7 @@ _STATUS = np.array(["open", "closed_planned", "closed_unplanned"], dtype=object)
 _RATERS = np.array(["self", "parent", "teacher"], dtype=object)
 _SITE_NAMES = ("North", "South", "East", "West", "Central", "Riverside", "Hillside", "Harbour")
 #: Share of clients with an alliance measure showing each pattern, codes 0-4: none, all 10s,
-#: sharp drop, ascending, low item (assumptions; the alerts look for each,
-#: see docs/measures-and-rules.md).
+#: sharp drop, ascending, low item (assumptions; the alerts are built to find them).
 _PATTERN_P = (0.74, 0.06, 0.07, 0.07, 0.06)
 _REF_SESSION = 8  # the growth parameter is the expected change by this session
 _ROWS_PER_CLIENT = 12.4  # calibrated: rows / n_clients for the defaults (used by n_administrations)
@@ -101,11 +100,12 @@ def simulate(
         12.4 rows per client with the defaults, so 1,000,000 rows is about 81,000 clients).
     intake_mean, intake_sd : float, default 17.5 and 7.0
         Adult intake ORS; adult outpatients start at about 16-19 with an SD of about 7
-        (Miller et al. 2003). Other age groups start the same distance below their own
+        (typical figures of the PCOMS literature: a working assumption, not one cited
+        study). Other age groups start the same distance below their own
         cutoff (adolescent 28, child 32; an assumption).
     norm_mean : float, default 30.5
-        Mean of a non-clinical ORS sample (SD 5.8; Miller et al. 2003): where improvement
-        heads.
+        Mean of a non-clinical ORS sample (SD 5.8; attributed to Miller et al. 2003, see
+        ``docs/measures-and-rules.md``): where improvement heads.
     retest_sd : float, default 3.0
         Session-to-session noise of an ORS total. With the intake SD of 7 it gives a
         reliability of 1 - 9/49 = .82, in the range of the non-clinical alpha .80-.83.
@@ -184,15 +184,20 @@ def simulate(
     *Alliance*. Each SRS item is ``10 - max(0, d)``; the deficit :math:`d` adds a client
     level (lower for a higher :math:`a_i` or intake), an item effect, a session shock that
     follows that session's ORS noise, item noise and a slow decline with log session: the
-    ceiling grows slightly over sessions (Meier and Feeley 2022). With the defaults 42% of
-    SRS totals are 39 or more (37% at session 1, 46% at session 8), 77% are 36 or more,
-    21% are 40, the median is 38.4. A client's mean SRS correlates about .28 with ORS change
-    (Flückiger et al. 2018: r = .278), an SRS total about .30 with the ORS of its session
-    (reported .29). Patterns: 6% of clients give all 10s every session and improve less (the
-    false reassurance the alerts look for); 7% have one sharp drop of 5.5-10 points after
-    session 1; 7% an ascending alliance from about 32, and improve more (Anker et al. 2010);
-    6% one item that stays low (about 7-8.5). In 40% of couples and families one member's
-    alliance is about 6 points lower: a split alliance (Bartle-Haring et al. 2012).
+    ceiling grows slightly over sessions (Meier and Feeley 2022). The SRS is strongly
+    skewed to the top of the scale: the validation studies report ceiling effects (Duncan
+    et al. 2003; the Dutch version, Janse et al. 2014), and our working figures, to be
+    checked before citing, are a mean in the high 30s, a fifth to a third of first
+    sessions below 36 and many ratings at 39-40. With the defaults the mean is 37.6, 28% of
+    first sessions are below 36, 42% of SRS totals are 39 or more (37% at session 1, 46% at
+    session 8), 77% are 36 or more, 21% are 40, the median is 38.4. A client's mean SRS
+    correlates about .28 with ORS change (Flückiger et al. 2018: r = .278), an SRS total
+    about .30 with the ORS of its session (reported .29). Patterns: 6% of clients give all
+    10s every session and improve less (the false reassurance of the alerts); 7% have one
+    sharp drop of 5.5-10 points after session 1; 7% an ascending alliance from about 32, and
+    improve more (Anker et al. 2010); 6% one item that stays low (about 7-8.5). In 40% of
+    couples and families one member's alliance is about 6 points lower: a split alliance
+    (Bartle-Haring et al. 2012).
 
     *Known alliance effects* (``next_ors_within`` :math:`b_w`, ``next_ors_between``
     :math:`b_b`; 0 by default). With :math:`S_{is}` the SRS-family total of session
@@ -213,6 +218,10 @@ def simulate(
     ----------
     Miller, S. D. et al. (2003). The Outcome Rating Scale. Journal of Brief Therapy, 2(2).
     Duncan, B. L. et al. (2003). The Session Rating Scale. Journal of Brief Therapy, 3(1).
+    Janse, P., Boezen-Hilberdink, L., van Dijk, M. K., Verbraak, M. J. P. M. and
+    Hutschemaekers, G. J. M. (2014). Measuring feedback from clients: the psychometric
+    properties of the Dutch Outcome Rating Scale and Session Rating Scale. European Journal
+    of Psychological Assessment.
     Flückiger, C., Del Re, A. C., Wampold, B. E. and Horvath, A. O. (2018). The alliance in
     adult psychotherapy: a meta-analytic synthesis. Psychotherapy, 55(4), 316-340.
     Meier, S. T. and Feeley, T. H. (2022). Ceiling effects indicate a possible threshold

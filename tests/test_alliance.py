@@ -95,23 +95,64 @@ def test_imputed_or_missing_items_give_na_item_flags_but_keep_total_flags():
     assert out["repeated_low_item"].iloc[1] == ""
 
 
-def test_repeated_low_item_two_of_last_three():
-    low, ok = [8, 10, 10, 10], [10, 10, 10, 10]
+def test_repeated_low_item_is_low_now_and_in_one_of_the_two_before():
+    low, ok = [7.9, 10, 10, 10], [10, 10, 10, 10]
     assert flags([low, ok, low], "repeated_low_item") == ["", "", "relationship"]
     assert flags([low, low], "repeated_low_item") == ["", "relationship"]
     # low at sessions 1 and 4 only: the window of session 4 is 2-4, one low rating
     assert flags([low, ok, ok, low], "repeated_low_item") == ["", "", "", ""]
-    # one of three does not fire; the label lists every repeated item
-    both = [8, 10, 8.5, 10]
-    assert flags([ok, ok, low], "repeated_low_item") == ["", "", ""]
-    assert flags([both, both, ok], "repeated_low_item") == [
-        "", "relationship;approach_method", "relationship;approach_method"]
+    # it holds only while the item is still low: recovered at session 3, nothing
+    assert flags([low, low, ok], "repeated_low_item") == ["", "relationship", ""]
+    # the label lists every repeated item
+    both = [7, 10, 7.5, 10]
+    assert flags([both, ok, both], "repeated_low_item") == [
+        "", "", "relationship;approach_method"]
+
+
+def test_repeated_low_item_is_below_8_and_recurring_below_9():
+    eights, boundary = [8.5, 10, 10, 10], [8.0, 10, 10, 10]
+    assert flags([eights, eights, eights], "repeated_low_item") == ["", "", ""]
+    assert flags([eights, eights, eights], "recurring_low_item") == [
+        "", "relationship", "relationship"]
+    assert flags([boundary, boundary], "repeated_low_item") == ["", ""]  # 8 is not below 8
+    assert flags([[7.99, 10, 10, 10]] * 2, "repeated_low_item") == ["", "relationship"]
+    assert flags([[9.0, 10, 10, 10]] * 2, "recurring_low_item") == ["", ""]
 
 
 def test_repeated_low_item_window_is_a_setting():
-    low, ok = [8, 10, 10, 10], [10, 10, 10, 10]
+    low, ok = [7, 10, 10, 10], [10, 10, 10, 10]
     wide = AllianceSettings(repeat_window=4)
     assert flags([low, ok, ok, low], "repeated_low_item", settings=wide)[-1] == "relationship"
+    high = AllianceSettings(repeat_low=9)
+    assert flags([[8.5, 10, 10, 10]] * 2, "repeated_low_item", settings=high) == [
+        "", "relationship"]
+
+
+def test_deep_and_fallen_items_boundaries():
+    out = session_alliance(srs([[10, 10, 10, 10], [7.0, 7.1, 10, 10], [10, 10, 7.01, 9.9],
+                                [10, 10, 7.0, 6.9]]))
+    assert out["deep_items"].tolist() == ["", "relationship", "", "approach_method;overall"]
+    # a fall of exactly 3 counts (10 to 7; 9.9 to 6.9 in floating point), 2.9 and 2.99 not
+    assert out["fallen_items"].tolist() == ["", "relationship", "", "overall"]
+    # the first rating and a rating after one without items have no fall
+    data = srs([[10, 10, 10, 10], [10, 10, 10, 10], [6, 10, 10, 10]])
+    data.loc[1, "items_imputed"] = True
+    fallen = session_alliance(data)["fallen_items"]
+    assert fallen.isna().tolist() == [False, True, False] and fallen.iloc[2] == ""
+
+
+def test_each_measure_is_its_own_series():
+    """An individual SRS followed by a group GSRS: no drop, no streak across measures."""
+    data = pd.concat([srs([39.5, 39.5], client="A"),
+                      srs([[8, 8, 8, 8], [8, 8, 8, 8]], client="A", measure="GSRS", start=3)])
+    out = session_alliance(data)
+    assert out["measure"].tolist() == ["GSRS", "GSRS", "SRS", "SRS"]
+    assert out["change_from_previous"].isna().tolist() == [True, False, True, False]
+    assert not out["drop"].any()
+    assert out["ceiling_streak"].tolist() == [0, 0, 1, 2]
+    per = client_alliance(data)
+    assert per["measure"].tolist() == ["GSRS", "SRS"]
+    assert per["n_sessions"].tolist() == [2, 2] and per["srs_first"].tolist() == [32.0, 39.5]
 
 
 def test_no_variation_and_ceiling_streak():
@@ -128,6 +169,7 @@ def test_windows_do_not_cross_episodes_or_clients():
     assert out["no_variation"].tolist() == [False, False, False, True] + [False] * 4
     assert out["drop"].tolist() == [False] * 5 + [True, False, False]
     assert out["repeated_low_item"].tolist()[-2:] == ["", ""]
+    assert out["fallen_items"].tolist()[-2:] == ["", ""]
 
 
 def test_rows_are_sorted_and_other_measures_and_raters_left_out():
@@ -155,7 +197,8 @@ def test_columns_and_dtypes():
         "lowest_item", "lowest_item_score", "below_cutoff", "at_ceiling", "ceiling_streak",
         "no_variation", "change_from_previous", "drop", "sharp_drop", "low_items",
         "n_low_items", "low_relationship", "low_goals_topics", "low_approach_method",
-        "low_overall", "repeated_low_item"]
+        "low_overall", "deep_items", "fallen_items", "repeated_low_item",
+        "recurring_low_item"]
     assert out["below_cutoff"].dtype == bool and out["low_overall"].dtype == "boolean"
 
 
@@ -272,8 +315,10 @@ def test_false_reassurance_flags_and_mixed_measures():
     out = client_alliance(data).set_index("client_id")
     assert out["all_at_ceiling"].to_dict() == {"A": True, "B": False, "C": False, "D": False}
     assert out["no_variation"].to_dict() == {"A": False, "B": False, "C": True, "D": False}
-    assert out.loc["D", "measure"] == "CSRS;SRS" and out.loc["A", "measure"] == "SRS"
-    assert out.loc["D", "n_sessions"] == 3
+    # a child who moved from the CSRS to the SRS: one row per measure, never mixed
+    assert out.loc["D", "measure"].tolist() == ["CSRS", "SRS"]
+    assert out.loc["D", "n_sessions"].tolist() == [2, 1]
+    assert out.loc["A", "measure"] == "SRS"
 
 
 def test_client_columns():

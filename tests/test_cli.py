@@ -351,7 +351,8 @@ def test_alerts_on_a_terminal_are_grouped_by_client_and_wrapped(capsys, monkeypa
     assert "for 1 client episode: 1 critical, " in count and "-o FILE" in count
     full = tmp_path / "a.csv"
     run(capsys, "alerts", path, "-o", full)
-    assert count.startswith(f"{len(pd.read_csv(full))} alerts for 1 client episode")
+    n = len(pd.read_csv(full))
+    assert count.startswith(f"{n} alert{'' if n == 1 else 's'} for 1 client episode")
 
 
 def test_format_alerts_caps_the_width_and_keeps_the_table_order():

@@ -31,6 +31,22 @@ def test_the_join_adds_nothing_of_its_own():
                                    ally["alliance_pattern"])
 
 
+def test_one_alliance_measure_per_row():
+    """Issue 8: an SRS then a group GSRS in one episode: one measure named, not "GSRS;SRS"."""
+    rows = []
+    for s, (measure, total) in enumerate([("SRS", 39.5), ("SRS", 39.0), ("GSRS", 32.0),
+                                          ("GSRS", 33.0), ("GSRS", 34.0)], start=1):
+        rows.append({"client_id": "C1", "episode_id": "E1", "session_number": s,
+                     "measure": measure, "rater": "self", "total": total,
+                     "session_date": pd.Timestamp("2026-01-05") + pd.Timedelta(weeks=s)})
+    table = client_table(pd.DataFrame(rows))
+    row = table.iloc[0]
+    assert len(table) == 1
+    assert (row["alliance_measure"], row["n_srs"], row["srs_first"], row["srs_last"]) == (
+        "GSRS", 3, 32.0, 34.0)
+    assert row["alliance_pattern"] == "ascending"  # not a drop from the SRS's 39
+
+
 def test_settings_reach_the_outcomes():
     data = simulate(80, seed=6)
     strict = client_table(data, settings=ClientSettings(outcome=OutcomeSettings(rci=10.0)))
@@ -44,6 +60,8 @@ def test_clients_command(tmp_path, capsys):
     simulate(60, seed=2).to_csv(src, index=False)
     out = tmp_path / "clients.csv"
     assert main(["clients", str(src), "--method", "jt", "--cutoff", "c", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Reliable change, ORS adult: " in printed and "Jacobson-Truax: SD " in printed
     table = pd.read_csv(out)
     for col in ("client_id", "episode_id", "clinician_id", "measure", "n_sessions",
                 "ors_intake", "ors_last", "ors_change", "reliable_change", "outcome",

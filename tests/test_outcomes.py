@@ -1,6 +1,6 @@
 """Outcomes: reliable change and clinical significance, checked against published counts.
 
-The reference data in ``tests/data/`` are copies of published data sets (see
+The reference data in ``tests/data/`` are copies of ``../shared/reference-data/`` (see
 ``tests/data/README.md`` for provenance). Everything else here is synthetic.
 """
 
@@ -192,7 +192,8 @@ def test_jt_rule_is_strict():
 
 
 def test_cutoff_is_strict():
-    """A score exactly at the cutoff is neither clinical nor recovered (measures-and-rules.md)."""
+    """docs/measures-and-rules.md: a score exactly at the cutoff is neither clinical nor
+    recovered."""
     at_intake = one([("C", "E", 1, 25.0), ("C", "E", 2, 31.0)])
     assert not at_intake["intake_clinical"]
     assert at_intake["outcome"] == "improved"
@@ -202,8 +203,9 @@ def test_cutoff_is_strict():
 
 
 def test_harmed_and_deteriorated():
-    """Harmed = reliable deterioration with the intake not below the cutoff and
-    the last score not above it; any other reliable deterioration is deteriorated."""
+    """docs/measures-and-rules.md: harmed = reliable deterioration with the intake not below
+    the cutoff and the last score not above it; any other reliable deterioration is
+    deteriorated."""
     got = clinical_significance([25, 30, 33, 20], [19, 25, 26, 14], cutoff=25)
     assert got.tolist() == ["harmed", "harmed", "deteriorated", "deteriorated"]
 
@@ -278,6 +280,70 @@ def test_collateral_ratings_are_beside_never_mixed_in():
     assert alone.iloc[0]["collateral_n"] == 0 and pd.isna(alone.iloc[0]["collateral_raters"])
     sessions = session_outcomes(canonical(parent + self_rows + teacher))
     assert sessions["total"].tolist() == [20.0, 24.0, 30.0]
+
+
+def test_a_child_rated_only_by_a_parent_has_a_row():
+    """Issue 8: a parent's report of deterioration (CORS 30, 27, 20) is seen: the episode
+    has a row, with the collateral columns filled and the self columns empty."""
+    parent = [("K", "E", s, t, "CORS", "parent", "child") for s, t in [(1, 30.0), (2, 27.0),
+                                                                      (3, 20.0)]]
+    adult = [("A", "EA", s, t) for s, t in [(1, 15.0), (2, 21.0)]]
+    out = client_outcomes(canonical(parent + adult)).set_index("client_id")
+    assert list(out.index) == ["A", "K"]
+    k = out.loc["K"]
+    assert (k["collateral_rater"], k["collateral_measure"], k["collateral_n"]) == (
+        "parent", "CORS", 3)
+    assert (k["collateral_intake"], k["collateral_last"], k["collateral_change"]) == (
+        30.0, 20.0, -10.0)
+    assert k["n_sessions"] == 0 and k["age_group"] == "child"
+    for col in ("measure", "cutoff", "rci", "ors_intake", "ors_last", "ors_change",
+                "reliable_change", "outcome", "intake_clinical", "first_date"):
+        assert pd.isna(k[col]), col
+    assert out.loc["A", "outcome"] == "improved"  # the self-rated client is unchanged by it
+    # the client table has the row too
+    from srs_analytics.clients import client_table
+    table = client_table(canonical(parent + adult)).set_index("client_id")
+    assert table.loc["K", "collateral_change"] == -10.0 and table.loc["K", "n_sessions"] == 0
+
+
+def test_jacobson_truax_on_three_adolescents_uses_the_sd_of_all_ages():
+    """Issue 8: an intake SD from 3 adolescents (0.5) would make 27 to 26 a reliable
+    deterioration (RCI 0.37). Below min_intakes (20) the SD of the ORS across all age groups
+    is used, and rci_basis says so."""
+    z = np.linspace(-1.6, 1.6, 25)
+    adults = [(f"A{i}", f"EA{i}", s, t) for i, v in enumerate(17.5 + 7 * z)
+              for s, t in [(1, round(v, 1)), (2, round(v + 3, 1))]]
+    teens = [(f"T{i}", f"ET{i}", s, t, "ORS", "self", "adolescent")
+             for i, v in enumerate([27.0, 27.5, 28.0]) for s, t in [(1, v), (2, v - 1)]]
+    data = canonical(adults + teens)
+    settings = OutcomeSettings(method="jt")
+    out = client_outcomes(data, settings=settings)
+    intakes = np.array([t for (_, _, s, t, *_) in adults + teens if s == 1])
+    expected = 1.959964 * np.sqrt(2) * intakes.std(ddof=1) * np.sqrt(1 - 0.93)
+    teen = out[out["age_group"] == "adolescent"]
+    assert teen["rci"].to_numpy() == pytest.approx([expected] * 3)
+    assert set(teen["outcome"]) == {"unchanged"}  # 27 to 26 is no reliable change
+    assert teen["rci_basis"].iloc[0] == (
+        f"Jacobson-Truax: SD {intakes.std(ddof=1):.2f} of 28 ORS intakes of all age groups: "
+        "only 3 ORS adolescent intake(s), below 20")
+    adult = out[out["age_group"] == "adult"]
+    own_sd = intakes[:25].std(ddof=1)
+    assert adult["rci"].iloc[0] == pytest.approx(
+        1.959964 * np.sqrt(2) * own_sd * np.sqrt(1 - 0.93))
+    assert adult["rci_basis"].iloc[0] == (
+        f"Jacobson-Truax: SD {own_sd:.2f} of 25 ORS adult intakes")
+    # the old behaviour, on purpose: a minimum of 3 takes the adolescents' own SD
+    tiny = client_outcomes(data, settings=OutcomeSettings(method="jt", min_intakes=3))
+    teen = tiny[tiny["age_group"] == "adolescent"]
+    assert teen["rci"].iloc[0] == pytest.approx(0.367, abs=1e-3)
+    assert set(teen["outcome"]) == {"deteriorated", "harmed"}
+    # a given fallback SD
+    given = client_outcomes(data, settings=OutcomeSettings(method="jt", fallback_sd=7.0))
+    teen = given[given["age_group"] == "adolescent"]
+    assert teen["rci"].iloc[0] == pytest.approx(5.13, abs=0.01)
+    assert "the given fallback SD 7: only 3 ORS adolescent intake(s)" in teen["rci_basis"].iloc[0]
+    # the points method says so too
+    assert set(client_outcomes(data)["rci_basis"]) == {"points method: 5 points"}
 
 
 def test_couple_gives_one_row_per_client():
@@ -363,6 +429,7 @@ def test_empty_and_sample_data():
                                                              "reliability"),
     ({"cutoff": "d"}, "cutoff"), ({"functional_sd": -1}, "functional_sd"),
     ({"sd_intake": 0}, "sd_intake"), ({"mean_intake": "17"}, "mean_intake"),
+    ({"min_intakes": 1}, "min_intakes"), ({"fallback_sd": -1.0}, "fallback_sd"),
 ])
 def test_settings_are_checked(kwargs, name):
     with pytest.raises(ValueError, match=name):

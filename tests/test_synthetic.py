@@ -1,8 +1,8 @@
 """Tests of the synthetic caseload generator (all data here is synthetic).
 
-The published figures the simulation is built to reproduce are in docs/measures-and-rules.md:
-adult intake ORS 16-19 with SD about 7 (Miller et al. 2003), a strong SRS ceiling
-(Meier and Feeley 2022), alliance-outcome r = .278 (Flückiger et al. 2018) and an
+The published figures the simulation is built to reproduce (docs/measures-and-rules.md,
+"Synthetic data"): adult intake ORS 16-19 with SD about 7 (Miller et al. 2003), a strong SRS
+ceiling (Meier and Feeley 2022), alliance-outcome r = .278 (Flückiger et al. 2018) and an
 ORS-SRS correlation of .29.
 """
 
@@ -164,7 +164,8 @@ def test_bad_arguments_name_the_parameter(kwargs, name):
 # --- published figures ------------------------------------------------------------------
 
 def test_adult_intake_ors(big):
-    """Adult outpatients start at about 16-19 with SD about 7 (docs/measures-and-rules.md)."""
+    """Adult outpatients start at about 16-19 with SD about 7 (the PCOMS literature's
+    typical figures)."""
     intake = _self(big, ["ORS"])
     intake = intake[(intake["age_group"] == "adult") & (intake["session_number"] == 1)]
     assert len(intake) > 2000
@@ -197,7 +198,7 @@ def test_alliance_outcome_correlation(big):
 
 
 def test_ors_srs_session_correlation(big):
-    """SRS correlates .29 with ORS (docs/measures-and-rules.md)."""
+    """SRS correlates .29 with ORS (Duncan et al. 2003)."""
     keys = ["client_id", "session_number"]
     both = _self(big, ["ORS"]).merge(_self(big, ["SRS"]), on=keys, suffixes=("_o", "_s"))
     assert 0.15 <= both["total_o"].corr(both["total_s"]) <= 0.45
