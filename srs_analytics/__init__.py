@@ -7,7 +7,12 @@ plotting or widget library.
 
 from .alerting import RULES, AlertSettings, alerts
 from .alliance import AllianceSettings, client_alliance, session_alliance
-from .caseload import CaseloadSettings, caseload_summary, suppress_small_cells
+from .caseload import (
+    CaseloadSettings,
+    attention_summary,
+    caseload_summary,
+    suppress_small_cells,
+)
 from .clients import ClientSettings, client_table
 from .comparison import clinician_comparison
 from .completion import completion_trend, srs_completion
@@ -38,6 +43,7 @@ __all__ = [
     "ClientSettings", "ExpectedResponse", "ExpectedSettings", "Instrument", "LoadError",
     "LoadResult", "LoadSettings", "NoteSettings", "OutcomeSettings", "ResearchSettings",
     "alerts", "alliance_correlations", "alliance_outcome_table", "attention",
+    "attention_summary",
     "caseload_summary", "ceiling_raters", "client_alliance", "client_outcomes",
     "client_table", "clinician_comparison", "completion_trend", "deidentify",
     "expected_status", "fit_expected", "load", "load_sample", "next_ors_model",

@@ -9,6 +9,7 @@ ceiling, SRS completion, sessions with an alert), each share and effect size wit
 confidence interval. :func:`srs_completion` and :func:`completion_trend` follow the SRS
 completion by clinician and month; :func:`clinician_comparison` compares clinicians
 fairly (intervals, a minimum number of cases, estimates shrunk towards the mean);
+:func:`attention_summary` counts the attention list per clinician;
 :func:`suppress_small_cells` prepares any of these tables to leave the clinic. The
 formulas and their sources are in ``docs/caseload.md``.
 
@@ -42,9 +43,11 @@ from .alliance import AllianceSettings
 from .expected import ExpectedResponse, fit_expected
 from .outcomes import OutcomeSettings
 from .schema import ITEM_COLUMNS
+from .triage import AttentionSettings, attention, open_episodes
 
 __all__ = ["BY", "DERIVED_FROM", "EPISODE_SETS", "PARTITIONS", "SERVICE_TYPES",
-           "CaseloadSettings", "caseload_summary", "suppress_small_cells"]
+           "CaseloadSettings", "attention_summary", "caseload_summary",
+           "suppress_small_cells"]
 
 #: The groupings a caseload table can be split by, and the column each one reads.
 BY = cf.BY
@@ -424,6 +427,7 @@ DERIVED_FROM = MappingProxyType({
     "share_reaching_target": ("n_target_judged", "n_reaching_target"),
     "mean_change": ("n_es",), "effect_size": ("n_es",), "severity_adjusted_es": ("n_es",),
     "shrunk_es": ("n_es",), "service_es": (), "completion_slope": ("n_ors_sessions",),
+    "share_attention": ("n_open", "n_attention"), "median_days_since": ("n_attention",),
 })
 #: Counts that add up to another: a single suppressed part is protected by suppressing
 #: the next smallest part too (otherwise it follows from the total).
@@ -472,6 +476,96 @@ _ORDER = (
     "effect_size", "effect_size_low", "effect_size_high", "severity_adjusted_es",
     "severity_adjusted_es_low", "severity_adjusted_es_high",
 )
+
+
+# --------------------------------------------------------------------------- attention
+@_docstrings.fill
+def attention_summary(
+    data: pd.DataFrame,
+    *,
+    by=("clinician",),
+    as_of=None,
+    client: str = "client_id",
+    episode: str = "episode_id",
+    clinician: str = "clinician_id",
+    session: str = "session_number",
+    date: str = "session_date",
+    measure: str = "measure",
+    rater: str = "rater",
+    total: str = "total",
+    items: tuple[str, str, str, str] = ITEM_COLUMNS,
+    imputed: str = "items_imputed",
+    age_group: str = "age_group",
+    status: str = "episode_status",
+    settings: AttentionSettings | None = None,
+    model: ExpectedResponse | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Who needs attention this week, counted per clinician and for the whole service.
+
+    The list itself is :func:`srs_analytics.attention` (``clinicians=`` keeps one
+    clinician's clients; ``srs-analytics attention`` prints it grouped by clinician).
+
+    Parameters
+    ----------
+    {data}
+    by : "clinician" or (), default ("clinician",)
+        One row per clinician (of the client's latest session), or one for the service.
+    as_of : date-like, optional
+        The day the list is drawn up; by default the latest session date in ``data``.
+    {columns}
+    settings : AttentionSettings, optional
+        How recently an open episode was seen (4 weeks), the least severity listed
+        (warning) and the alert rules.
+    {model}
+    confidence : float, default 0.95
+        Level of the interval of ``share_attention``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per clinician with an open episode (sorted by clinician), or one row:
+        ``n_open`` (clients with an open episode), ``n_attention`` (of them on the
+        attention list), ``n_critical`` and ``n_warning`` (by the leading alert's
+        severity), ``share_attention`` with its Wilson interval, ``median_days_since``
+        (days from the listed clients' latest session to ``as_of``).
+
+    Examples
+    --------
+    >>> from srs_analytics import load_sample
+    >>> t = attention_summary(load_sample(), by=())
+    >>> t[["n_open", "n_attention"]].to_dict("records")
+    [{'n_open': 66, 'n_attention': 25}]
+    """
+    from ._checks import check_choice as _choice
+
+    names = cf.grouping(by)
+    for b in names:
+        _choice("by", b, ("clinician",))
+    s = settings or AttentionSettings()
+    cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
+                      date=date, measure=measure, rater=rater, total=total, items=items,
+                      imputed=imputed, age_group=age_group, status=status)
+    eps = open_episodes(data, client=client, episode=episode, clinician=clinician,
+                        session=session, date=date, status=status, as_of=as_of, settings=s)
+    eps = eps[eps["open"].to_numpy(dtype=bool)].assign(_one=1)
+    listed = attention(data, **{k: v for k, v in cols.items() if not k.startswith("item_")},
+                       as_of=as_of, settings=s, model=model).assign(_one=1)
+    severity = listed["severity"].astype(object)
+    listed = listed.assign(_crit=severity.eq("critical").astype(np.int64),
+                           _warn=severity.eq("warning").astype(np.int64))
+    keys = [clinician] if names else []
+    parts = [cf.counts(eps, keys, "_one", name="n_open"),
+             cf.counts(listed, keys, "_one", name="n_attention"),
+             cf.counts(listed, keys, "_crit", name="n_critical"),
+             cf.counts(listed, keys, "_warn", name="n_warning")]
+    days = (listed.groupby(keys, dropna=False, sort=True)["days_since"].median() if keys
+            else pd.Series([listed["days_since"].median()]))
+    table = cf.join_parts([*parts, days.rename("median_days_since").astype(float)], keys)
+    counts = ["n_open", "n_attention", "n_critical", "n_warning"]
+    table[counts] = table[counts].fillna(0).astype(np.int64)
+    cf.add_share(table, "attention", "n_attention", "n_open", confidence)
+    return table
 
 
 # --------------------------------------------------------------------------- small cells

@@ -614,7 +614,7 @@ def _demo_analyses(data, outdir: Path) -> None:
 
 
 # --------------------------------------------------------------------------- caseload, research
-_TABLES = ("summary", "completion", "trend", "comparison")
+_TABLES = ("summary", "completion", "trend", "comparison", "attention")
 
 
 def _caseload_and_research_parsers(sub) -> None:
@@ -635,7 +635,9 @@ def _caseload_and_research_parsers(sub) -> None:
     p.add_argument("--table", choices=_TABLES, default="summary",
                    help="summary (default): the caseload indices; completion: SRS "
                    "completion; trend: its monthly trend; comparison: clinicians' effect "
-                   "sizes with intervals and shrunk estimates")
+                   "sizes with intervals and shrunk estimates; attention: clients on the "
+                   "attention list per clinician (as of --to), the list itself is "
+                   "'srs-analytics attention'")
     p.add_argument("--episodes", choices=["closed", "all"], default=c.episodes,
                    help="outcomes of the episodes closed in the period (default) or of "
                    "all with a session in it")
@@ -690,10 +692,16 @@ def _date_option(value, option):
 
 
 def cmd_caseload(args) -> int:
-    from .caseload import CaseloadSettings, caseload_summary, suppress_small_cells
+    from .caseload import (
+        CaseloadSettings,
+        attention_summary,
+        caseload_summary,
+        suppress_small_cells,
+    )
     from .comparison import clinician_comparison
     from .completion import completion_trend, srs_completion
     from .io.writers import write_table
+    from .triage import AttentionSettings
 
     out = _check_output(args.output)
     start, end = _date_option(args.start, "--from"), _date_option(args.end, "--to")
@@ -718,8 +726,12 @@ def cmd_caseload(args) -> int:
         elif args.table == "trend":
             table = completion_trend(res.data, by=by, start=start, end=end,
                                      settings=settings)
-        else:
+        elif args.table == "comparison":
             table = clinician_comparison(res.data, start=start, end=end, settings=settings)
+        else:
+            model = _expected_model(args, res.data)
+            table = attention_summary(res.data, by=by, as_of=end, model=model,
+                                      settings=AttentionSettings(alerts=settings.alerts))
     except ValueError as exc:
         msg = str(exc).rstrip(".")
         option = "--by" if msg.startswith("by ") else "option"

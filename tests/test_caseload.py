@@ -340,3 +340,25 @@ def test_the_summary_suppressed_keeps_its_groups_and_hides_what_follows_from_sma
     assert set(DERIVED_FROM) >= {c for c in by_clinician.columns
                                  if c.startswith(("share_", "mean_", "intake_"))
                                  and not c.endswith(("_low", "_high"))}
+
+
+# --------------------------------------------------------------------------- attention
+def test_the_attention_counts_are_those_of_the_attention_list(sample):
+    from srs_analytics.caseload import attention_summary
+
+    t = attention_summary(sample).set_index("clinician_id")
+    listed = srs.attention(sample)
+    eps = srs.open_episodes(sample)
+    assert t["n_attention"].sum() == len(listed)
+    assert t["n_open"].sum() == eps["open"].sum()
+    for clinician, rows in listed.groupby("clinician_id"):
+        assert t.loc[clinician, "n_attention"] == len(rows)
+        assert t.loc[clinician, "n_critical"] == (rows["severity"] == "critical").sum()
+        assert t.loc[clinician, "median_days_since"] == rows["days_since"].median()
+        mine = srs.attention(sample, clinicians=clinician)
+        assert len(mine) == len(rows)
+    whole = attention_summary(sample, by=()).iloc[0]
+    assert whole["n_attention"] == len(listed)
+    assert whole["share_attention"] == pytest.approx(len(listed) / eps["open"].sum())
+    with pytest.raises(ValueError, match="by must be one of 'clinician'"):
+        attention_summary(sample, by="site")

@@ -42,7 +42,8 @@ def test_caseload_by_clinician_and_month_with_suppression(capsys, tmp_path):
 
 @pytest.mark.parametrize("table, column", [("completion", "share_srs_completion"),
                                            ("trend", "completion_slope"),
-                                           ("comparison", "shrunk_es")])
+                                           ("comparison", "shrunk_es"),
+                                           ("attention", "share_attention")])
 def test_caseload_tables(capsys, tmp_path, table, column):
     out = tmp_path / f"{table}.parquet"
     by = "none" if table != "completion" else "clinician"
