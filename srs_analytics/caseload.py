@@ -41,7 +41,7 @@ from ._frames import EPS, column_map
 from .alerting import SEVERITIES, AlertSettings, alerts
 from .alliance import AllianceSettings
 from .expected import ExpectedResponse, fit_expected
-from .outcomes import OutcomeSettings
+from .outcomes import OUTCOME_CATEGORIES, OutcomeSettings
 from .schema import ITEM_COLUMNS
 from .triage import AttentionSettings, attention, open_episodes
 
@@ -206,7 +206,10 @@ def caseload_summary(
         - ``n_intake_ors_adult`` .. ``_child`` and ``intake_ors_adult`` .. ``_child``:
           average intake ORS (CORS for children) by age group; ``n_intake_srs``,
           ``intake_srs``: average first SRS;
-        - ``n_change`` (a change on a scored measure), ``n_reliable_improvement``,
+        - ``n_change`` (a change on a scored measure) and its split into the outcome
+          categories ``n_outcome_recovered``, ``_improved``, ``_unchanged``,
+          ``_deteriorated``, ``_harmed`` (:func:`srs_analytics.client_outcomes`);
+          ``n_reliable_improvement``,
           ``n_reliable_deterioration`` and their shares of ``n_change``;
           ``n_clinical_change`` (of them, intake below the cutoff), ``n_recovered`` and
           its share; ``n_closed``, ``n_dropout`` (closed unplanned without reliable
@@ -397,6 +400,11 @@ def _episode_parts(ep, keys, s, sd):
                & ~rc.eq("improvement")).astype(np.int64),
         _judged=ep["etr_status"].isin(["on_track", "watch", "off_track"]).astype(np.int64),
         _target=ep["etr_status"].eq("on_track").astype(np.int64))
+    outcome = ep["outcome"].astype(object)
+    flags = flags.assign(**{f"_o_{c}": (ep["scored"] & outcome.eq(c)).astype(np.int64)
+                            for c in OUTCOME_CATEGORIES})
+    for c in OUTCOME_CATEGORIES:
+        parts.append(cf.counts(flags, keys, f"_o_{c}", name=f"n_outcome_{c}"))
     for col, name in (("_change", "n_change"), ("_imp", "n_reliable_improvement"),
                       ("_det", "n_reliable_deterioration"), ("_clin", "n_clinical_change"),
                       ("_rec", "n_recovered"), ("_closed", "n_closed"),
@@ -433,6 +441,7 @@ DERIVED_FROM = MappingProxyType({
 #: the next smallest part too (otherwise it follows from the total).
 PARTITIONS = MappingProxyType({
     "n_clients": tuple(f"n_clients_{a}" for a in (*_AGES, "unknown_age")),
+    "n_change": tuple(f"n_outcome_{c}" for c in OUTCOME_CATEGORIES),
 })
 
 
@@ -467,6 +476,7 @@ _ORDER = (
     "n_outcome_episodes", "n_outcome_clients", "mean_sessions", "mean_days",
     *(f"n_intake_ors_{a}" for a in _AGES[:3]), *(f"intake_ors_{a}" for a in _AGES[:3]),
     "n_intake_srs", "intake_srs", "n_change",
+    *(f"n_outcome_{c}" for c in OUTCOME_CATEGORIES),
     *(x for name in ("reliable_improvement", "reliable_deterioration")
       for x in (f"n_{name}", f"share_{name}", f"share_{name}_low", f"share_{name}_high")),
     "n_clinical_change", "n_recovered", "share_recovered", "share_recovered_low",

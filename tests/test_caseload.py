@@ -362,3 +362,12 @@ def test_the_attention_counts_are_those_of_the_attention_list(sample):
     assert whole["share_attention"] == pytest.approx(len(listed) / eps["open"].sum())
     with pytest.raises(ValueError, match="by must be one of 'clinician'"):
         attention_summary(sample, by="site")
+
+
+def test_the_outcome_categories_split_the_changes(small, by_clinician):
+    cats = [f"n_outcome_{c}" for c in srs.outcomes.OUTCOME_CATEGORIES]
+    assert (by_clinician[cats].sum(axis=1) == by_clinician["n_change"]).all()
+    assert (by_clinician["n_outcome_recovered"] == by_clinician["n_recovered"]).all()
+    t = caseload_summary(small, settings=QUIET).set_index("clinician_id")
+    # T1: A improved (15 -> 22, below 25 at the end), B deteriorated, C unchanged
+    assert t.loc["T1", cats].tolist() == [0, 1, 1, 1, 0]
