@@ -80,6 +80,8 @@ def period(df: pd.DataFrame, start, end) -> tuple[pd.Timestamp | None, pd.Timest
     end = None if end is None else pd.Timestamp(end)
     if start is not None and end is not None and start > end:
         raise ValueError(f"start ({start:%Y-%m-%d}) is after end ({end:%Y-%m-%d})")
+    if (start is not None or end is not None) and not df["session_date"].notna().any():
+        raise ValueError("start and end need session dates, and the data holds none")
     return start, end
 
 

@@ -304,8 +304,8 @@ def _session_parts(df, ses, cs, now, keys, s, model):
                       "_with": ses["has_alliance"].to_numpy(dtype=np.int64)})
     first_session = ses.groupby("_e")["session_number"].transform("min").to_numpy()
     S["_new"] = (ses["session_number"].to_numpy() == first_session)
-    S["_es"] = (ses["_e"].to_numpy() * (int(ses["session_number"].max() or 0) + 1)
-                + ses["session_number"].to_numpy(dtype=np.int64))
+    number = ses["session_number"].to_numpy(dtype=np.int64)
+    S["_es"] = ses["_e"].to_numpy() * (number.max(initial=0) + 1) + number
     age = ses["age_group"].where(ses["age_group"].isin(_AGES), "unknown_age")
     S["_age"] = pd.Categorical(age.to_numpy(dtype=object),
                                categories=[*_AGES, "unknown_age"])
@@ -369,15 +369,17 @@ def _episode_parts(ep, keys, s, sd):
                                    "mean_days": [distinct["n_episode_days"].mean()]}))
     intake = ep[ep["ors_intake"].notna() & ep["cutoff"].notna()]
     intake = intake[intake["age_group"].isin(_AGES[:3])]
-    stats = intake.groupby([*keys, "age_group"], dropna=False, observed=True)["ors_intake"] \
-        .agg(["count", "mean"]).unstack("age_group")
-    if not keys:
-        stats = stats.to_frame().T if isinstance(stats, pd.Series) else stats
-        stats = stats.reset_index(drop=True)
-    n_in = stats["count"].reindex(columns=list(_AGES[:3])) if len(stats) else \
-        pd.DataFrame(columns=list(_AGES[:3]))
-    m_in = stats["mean"].reindex(columns=list(_AGES[:3])) if len(stats) else \
-        pd.DataFrame(columns=list(_AGES[:3]))
+    ages = list(_AGES[:3])
+    age = pd.Categorical(intake["age_group"].to_numpy(dtype=object), categories=ages)
+    g = intake.assign(_age=age).groupby([*keys, "_age"], dropna=False, observed=False)
+    stats = g["ors_intake"].agg(["count", "mean"])
+    if keys:
+        n_in = stats["count"].unstack("_age").reindex(columns=ages)
+        m_in = stats["mean"].unstack("_age").reindex(columns=ages)
+    else:
+        n_in, m_in = (stats[c].reindex(ages).to_frame().T.reset_index(drop=True)
+                      for c in ("count", "mean"))
+    n_in.columns, m_in.columns = ages, ages
     parts += [n_in.fillna(0).astype(np.int64).add_prefix("n_intake_ors_"),
               m_in.astype(float).add_prefix("intake_ors_")]
     srs = ep[ep["srs_intake"].notna()]

@@ -135,6 +135,7 @@ def clinician_comparison(
     full, df, ses, _, start, end, _ = cf.prepare(data, cols, start, end)
     ep, sd, _ = cf.episode_set(full, df, ses, start, end, s, model, target=False)
     cases = ep[ep["es_case"] & ep["clinician_id"].notna()].reset_index(drop=True)
+    cases["clinician_id"] = cases["clinician_id"].astype("str")
     table = effect_sizes(cases, ["clinician_id"], change="ors_change",
                          adjusted="adjusted_change", sd_ref=sd, confidence=s.confidence)
     service = effect_sizes(cases, [], change="ors_change", adjusted="adjusted_change",

@@ -155,6 +155,23 @@ def test_a_period_counts_its_sessions_and_the_episodes_closed_in_it(small):
     assert feb["n_new_episodes"] == 1  # E
     with pytest.raises(ValueError, match="start .* is after end"):
         caseload_summary(small, start="2026-03-01", end="2026-01-01")
+    with pytest.raises(ValueError, match="need session dates"):
+        srs_completion(small.drop(columns="session_date"), start="2026-01-01")
+
+
+def test_edge_cases_give_tables_not_errors(small):
+    from srs_analytics.schema import empty_canonical
+
+    empty = caseload_summary(empty_canonical(), by=(), settings=QUIET)
+    assert len(empty) == 1 and empty["n_clients"].item() == 0
+    assert len(caseload_summary(empty_canonical(), settings=QUIET)) == 0
+    alliance_only = small[small["measure"] == "SRS"]
+    t = caseload_summary(alliance_only, by=(), episodes="all", settings=QUIET)
+    assert t["n_srs"].item() == 8 and t["n_change"].item() == 0  # D rates the CSRS
+    undated = caseload_summary(small.drop(columns="session_date"), by=(), settings=QUIET)
+    assert undated["n_client_sessions"].item() == 12
+    no_clinician = clinician_comparison(small.drop(columns="clinician_id"))
+    assert len(no_clinician) == 0
 
 
 def test_groupings_and_the_names_the_caller_passed(small):
