@@ -734,7 +734,8 @@ def cmd_caseload(args) -> int:
                                       settings=AttentionSettings(alerts=settings.alerts))
     except ValueError as exc:
         msg = str(exc).rstrip(".")
-        option = "--by" if msg.startswith("by ") else "option"
+        option = ("--by" if msg.startswith("by ") else
+                  "--from/--to" if msg.startswith("start") else "option")
         raise LoadError(f"Invalid {option}: {msg}.") from None
     if args.suppress_below:
         table = suppress_small_cells(table, args.suppress_below)
