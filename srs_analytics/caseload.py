@@ -271,7 +271,7 @@ def caseload_summary(
     full, df, ses, now, start, end, cs = cf.prepare(data, cols, start, end)
     if model is None:
         model = fit_expected(df)
-    parts = _session_parts(df, ses, cs, now, keys, s, model)
+    parts = _session_parts(df, ses, cs, now, keys, s, model, start)
     ep, sd, _ = cf.episode_set(full, df, ses, start, end, s, model)
     table = cf.join_parts(parts + _episode_parts(ep, keys, s, sd), keys)
     table = _finish(table, keys, s)
@@ -285,7 +285,7 @@ def _replace(s, **changes):
     return replace(s, **changes)
 
 
-def _session_parts(df, ses, cs, now, keys, s, model):
+def _session_parts(df, ses, cs, now, keys, s, model, start):
     """Counts and shares of the sessions in the period.
 
     Everything is counted by an integer group code of the session (``_g``) and given its
@@ -338,7 +338,10 @@ def _session_parts(df, ses, cs, now, keys, s, model):
     parts += [cf.counts(due, by, "_one", name="n_ors_sessions"),
               cf.counts(due, by, "_with", name="n_ors_sessions_with_srs")]
     if s.alert_severity is not None:
-        fired = alerts(df, settings=s.alerts, model=model, min_severity=s.alert_severity)
+        # the whole history up to the end, so that drops and streaks see earlier sessions;
+        # alerts of the period only (``since``), so that no text is built for the rest
+        fired = alerts(df, settings=s.alerts, model=model, min_severity=s.alert_severity,
+                       since=start)
         key = ["client_id", "episode_id", "session_number"]
         hit = fired[key].drop_duplicates().assign(_alert=1)
         sessions = ses.loc[now, key].assign(_g=S["_g"].to_numpy())

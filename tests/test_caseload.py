@@ -388,3 +388,13 @@ def test_the_outcome_categories_split_the_changes(small, by_clinician):
     t = caseload_summary(small, settings=QUIET).set_index("clinician_id")
     # T1: A improved (15 -> 22, below 25 at the end), B deteriorated, C unchanged
     assert t.loc["T1", cats].tolist() == [0, 1, 1, 1, 0]
+
+
+def test_the_alert_share_of_a_period_sees_the_history_before_it(sample):
+    june = caseload_summary(sample, by=(), start="2025-06-01", end="2025-06-30").iloc[0]
+    upto = sample[sample["session_date"] <= "2025-06-30"]
+    fired = srs.alerts(upto, min_severity="warning")
+    fired = fired[fired["session_date"] >= "2025-06-01"]
+    assert june["n_sessions_with_alert"] == len(
+        fired.drop_duplicates(["client_id", "episode_id", "session_number"]))
+    assert june["n_sessions_with_alert"] > 0
