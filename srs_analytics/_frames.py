@@ -27,17 +27,34 @@ def sort_into_groups(df: pd.DataFrame, cols: dict, keys):
     >>> out["c"].tolist(), group.tolist(), starts.tolist(), session.tolist()
     (['a', 'b', 'b'], [0, 1, 1], [0, 1], [1.0, 1.0, 2.0])
     """
-    codes = [pd.factorize(df[cols[k]], sort=True)[0] for k in keys]
+    codes, sizes = [], []
+    for k in keys:
+        c, u = pd.factorize(df[cols[k]], sort=True)
+        codes.append(c.astype(np.int64))
+        sizes.append(len(u) + 1)  # -1 (missing) shifted to 0
+    if np.prod(np.array(sizes, dtype=float)) < 2.0**62:  # the keys as one integer
+        key = np.zeros(len(df), dtype=np.int64)
+        for c, size in zip(codes, sizes):
+            key = key * size + (c + 1)
+        codes = [key]
     date = df[cols["date"]].to_numpy(dtype="datetime64[ns]").view(np.int64)
     date = np.where(date == np.iinfo(np.int64).min, np.iinfo(np.int64).max, date)  # NaT last
     session = df[cols["session"]].to_numpy(dtype=float, na_value=np.nan)
     order = np.lexsort((date, session, *codes[::-1]))  # NaN sorts last
     df = df.iloc[order].reset_index(drop=True)
-    k = np.column_stack(codes)[order]
-    new = np.ones(len(df), dtype=bool)
-    new[1:] = (k[1:] != k[:-1]).any(axis=1)
+    new = _group_starts(codes, order, len(df))
     group = np.cumsum(new) - 1
     return df, group, np.flatnonzero(new), session[order]
+
+
+def _group_starts(codes, order, n):
+    """True where a row (in ``order``) starts a new combination of the ``codes``."""
+    new = np.zeros(n, dtype=bool)
+    new[:1] = True
+    for c in codes:
+        c = c[order]
+        new[1:] |= c[1:] != c[:-1]
+    return new
 
 
 def positions(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -54,10 +54,18 @@ def numbers(values, decimals: int = 2, *, missing: str | None = "") -> pa.Array:
     """
     x = np.asarray(values, dtype=float).ravel()
     with np.errstate(over="ignore", invalid="ignore"):
-        codes, uniq = pd.factorize(np.where(np.abs(x) < 1e15, np.round(x, decimals), x))
-    codes[codes < 0] = len(uniq)  # NaN
-    words = [number(u, decimals) for u in uniq]
-    return pc.take(pa.array([*words, missing], STR), pa.array(codes))
+        u = np.where(np.abs(x) < 1e15, np.round(x, decimals), x) + 0.0  # -0.0 becomes 0.0
+        # arrow writes the shortest text that reads back as the same number, which for a
+        # number rounded to ``decimals`` is :func:`number`'s; large ones (exponents) and
+        # NaN are spelled by :func:`number`, once per distinct value
+        odd = ~(np.abs(u) < 1e6)
+    text = pa.array(np.where(odd, 0.0, u)).cast(STR)
+    if odd.any():
+        codes, uniq = pd.factorize(u[odd])
+        codes[codes < 0] = len(uniq)  # NaN
+        words = pa.array([*(number(v, decimals) for v in uniq), missing], STR)
+        text = pc.replace_with_mask(text, pa.array(odd), pc.take(words, pa.array(codes)))
+    return text
 
 
 def signed(values) -> pa.Array:
@@ -123,11 +131,11 @@ def dates(values):
     >>> dates(np.array(["2026-03-12", "NaT"], dtype="datetime64[D]")).to_pylist()
     ['12 Mar 2026', '']
     """
-    d = np.asarray(values, dtype="datetime64[D]")
-    uniq, inv = np.unique(d.astype(np.int64), return_inverse=True)
+    d = np.asarray(values, dtype="datetime64[D]").ravel()
+    inv, uniq = pd.factorize(d.view(np.int64))  # hashed, not sorted: each day spelled once
     words = ["" if np.isnat(u) else f"{u.item().day} {_MONTHS[u.item().month - 1]} "
-             f"{u.item().year}" for u in uniq.astype("datetime64[D]")]
-    return pc.take(pa.array(words, STR), pa.array(inv.ravel()))
+             f"{u.item().year}" for u in np.asarray(uniq).astype("datetime64[D]")]
+    return pc.take(pa.array(words, STR), pa.array(inv))
 
 
 def str_column(values) -> pd.api.extensions.ExtensionArray:

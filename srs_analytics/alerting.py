@@ -49,6 +49,7 @@ from ._frames import EPS, column_map, item_flags, lag, positions
 from ._text import ITEM_NAMES
 from .alliance import ITEM_LABELS, AllianceSettings, session_alliance
 from .expected import ExpectedResponse, ExpectedSettings, expected_status
+from .instruments import INSTRUMENTS
 from .outcomes import OutcomeSettings, session_outcomes
 from .schema import ITEM_COLUMNS
 
@@ -242,17 +243,23 @@ class _Context:
 
     @cached_property
     def _categories(self):
-        """The sorted clients and episodes of ``data``."""
-        return [np.sort(pd.unique(self.data[self.cols[k]].dropna()).astype(object))
-                for k in ("client", "episode")]
+        """The sorted clients and episodes of ``data`` (arrow arrays)."""
+        out = []
+        for k in ("client", "episode"):
+            values = pc.unique(tx.text(self.data[self.cols[k]]))
+            out.append(values.take(pc.sort_indices(values)))
+        return out
 
     def _table(self, t, *other):
         """The arrays every rule reads from a table sorted by client, episode, then the
         ``other`` keys and session: rows of one series follow each other."""
         clients, episodes = self._categories
-        ce = (pd.Categorical(t[self.cols["client"]], categories=clients).codes.astype(np.int64)
-              * (len(episodes) + 1)
-              + pd.Categorical(t[self.cols["episode"]], categories=episodes).codes)
+
+        def codes(key, values):  # a hash lookup in arrow, far quicker than a Categorical
+            found = pc.index_in(tx.text(t[self.cols[key]]), value_set=values)
+            return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+        ce = codes("client", clients) * (len(episodes) + 1) + codes("episode", episodes)
         new = np.zeros(len(t), dtype=bool)
         new[:1] = True
         for codes in [ce, *(pd.factorize(t[self.cols[k]])[0] for k in other)]:
@@ -275,9 +282,11 @@ class _Context:
         x = t[list(self.cols["items"])].to_numpy(dtype=float, na_value=np.nan)
         valid = t["lowest_item"].notna().to_numpy()
         lowest = t["lowest_item_score"].to_numpy(dtype=float)
+        is_lowest = (np.abs(x - lowest[:, None]) <= EPS) & valid[:, None]
         a.update(total=t[self.cols["total"]].to_numpy(dtype=float), valid=valid, x=x,
                  before=lag(x, pos, 1), flags=item_flags(x, valid, pos, self.s.alliance),
-                 lowest=(np.abs(x - lowest[:, None]) <= EPS) & valid[:, None])
+                 lowest=is_lowest, n_lowest=is_lowest.sum(axis=1),
+                 lowest_label=tx.text(t["lowest_item"]))
         same = np.zeros(len(t), dtype=bool)
         same[1:] = np.abs(np.diff(a["total"])) <= EPS
         same &= pos > 0
@@ -321,13 +330,23 @@ class _Context:
         """The same outcome rating in the two outcome tables: for each row of ``outcome``
         whether it is off track (``etr``), and for each row of ``etr`` whether it is a
         reliable deterioration (``outcome``)."""
-        key = ["ce", "measure", "session"]
-        o, e = self._keys("outcome"), self._keys("etr")
-        off = o.merge(e.assign(v=self.etr["off"]).drop_duplicates(key), how="left", on=key)
-        worse = e.merge(o.assign(v=self.outcome["worse"]).drop_duplicates(key), how="left",
-                        on=key)
-        return (off["v"].fillna(False).to_numpy(dtype=bool),
-                worse["v"].fillna(False).to_numpy(dtype=bool))
+        o, e = self.outcome, self.etr
+        measures = pa.array(list(INSTRUMENTS), tx.STR)
+        top = np.nanmax(np.concatenate([[0.0], o["session"], e["session"]])) + 2
+
+        def key(tab):  # client-episode, measure and session as one number
+            m = pc.index_in(tab["measure"], value_set=measures).fill_null(-1)
+            m = m.to_numpy(zero_copy_only=False).astype(np.int64)
+            return (tab["ce"] * len(measures) + m) * top + np.nan_to_num(tab["session"], nan=-1)
+
+        ko, ke = key(o), key(e)
+
+        def look(keys, table_keys, values):  # the first row with the same key, else False
+            first = ~pd.Index(table_keys).duplicated()
+            at = pd.Index(table_keys[first]).get_indexer(keys)
+            return np.where(at >= 0, values[first][np.maximum(at, 0)], False)
+
+        return look(ko, ke, e["off"]), look(ke, ko, o["worse"])
 
     @cached_property
     def ors_at_srs(self):
@@ -435,14 +454,14 @@ def _lowest(a, rows):
     """The lowest item: its label, " Lowest item: goals and topics (7.5/10)." and " about
     goals and topics" (four tied items: " All four items: 7/10." and no item named)."""
     t = a["table"]
-    label = pa.array(t["lowest_item"]).take(rows)
+    label = a["lowest_label"].take(rows)
     names, score = tx.item_names(label), tx.numbers(t["lowest_item_score"].to_numpy()[rows])
-    one = a["valid"][rows] & (t["lowest_item"].str.count(";").to_numpy(
-        dtype=float, na_value=0)[rows] < 3)
-    tied = pc.match_substring(label, ";").to_numpy(zero_copy_only=False)
+    n = a["n_lowest"][rows]
+    one, tied = a["valid"][rows] & (n < 4), n > 1
     named = tx.concat(tx.choose(tied, " Lowest items: ", " Lowest item: "), names, " (", score,
                       "/10).")
     text = tx.choose(one, named, tx.concat(" All four items: ", score, "/10."))
+    label = pc.if_else(pa.array(a["valid"][rows]), label, pa.scalar(None, tx.STR))
     return (label, tx.choose(a["valid"][rows], text, ""),
             tx.choose(one, tx.concat(" about ", names), " of what did not fit"))
 
@@ -761,7 +780,8 @@ def alerts(
           25th percentile expected (fallback: intake + 5); no_early_change: the change from
           intake and 0;
         - ``message`` (str): what happened, in plain language, naming the session, the item
-          and the numbers; ``suggestion`` (str): a follow-up from the seed's protocol.
+          and the numbers; ``suggestion`` (categorical of str: a few dozen texts): a
+          follow-up from the seed's protocol.
 
     Notes
     -----
@@ -919,18 +939,17 @@ def _assemble(ctx, parts, cols):
                                                      for p in parts if len(p["rows"])])
     level = np.concatenate([np.zeros(0, np.int64)] + [p["level"] for p in parts])
     rule = np.repeat(np.array([list(RULES).index(p["rule"]) for p in parts], dtype=np.int64), n)
-    ident = {}
-    for name in (cols["session"], cols["date"]):
-        col = [tables[u]["table"][name].reset_index(drop=True) for u in used]
-        ident[name] = pd.concat(col, ignore_index=True) if col else pd.Series([], dtype=object)
-    day = ident[cols["date"]].to_numpy(dtype="datetime64[ns]")[gidx]
-    session = pd.to_numeric(ident[cols["session"]]).to_numpy(dtype=float, na_value=np.nan)
-    session = session[gidx]
+    day = np.concatenate([np.zeros(0, "datetime64[ns]")] + [
+        tables[u]["table"][cols["date"]].to_numpy(dtype="datetime64[ns]") for u in used])[gidx]
+    session = np.concatenate([np.zeros(0)] + [tables[u]["session"] for u in used])[gidx]
     # severity (critical first), date (latest first, unknown last), client, episode,
     # session (latest first), rule; the parts are in item order within a rule
     unknown = np.isnat(day)
     days = np.where(unknown, 0, -day.astype(np.int64) // 86_400_000_000_000)
-    order = np.lexsort((rule, -np.nan_to_num(session, nan=-1), ce, days, unknown, -level))
+    # the six keys packed into three integers (fewer passes of the sort)
+    first = ((len(SEVERITIES) - level) * 2 + unknown) * 2**32 + (days - days.min(initial=0))
+    last = -np.nan_to_num(session, nan=-1).astype(np.int64) * 64 + rule
+    order = np.lexsort((last, ce, first))
     g = gidx[order]
 
     def spelled(key):  # a vocabulary column: codes into the words of every part
@@ -940,6 +959,22 @@ def _assemble(ctx, parts, cols):
             words += p[key][0]
         return pc.take(pa.array(words, tx.STR), np.concatenate(codes)[order])
 
+    def vocabulary(key):  # a categorical column: codes into the words of every part
+        # (a suggestion is one of a few dozen texts: kept as a categorical, never spelled
+        # out per alert)
+        words, codes = [], [np.zeros(0, np.int64)]
+        for p in parts:
+            codes.append(p[key][1].astype(np.int64) + len(words))
+            words += p[key][0]
+        codes = np.concatenate(codes)[order]
+        known = [w is not None for w in words]
+        uniq, where = np.unique(np.array([w for w in words if w is not None], dtype=object),
+                                return_inverse=True)
+        remap = np.full(len(words), -1, dtype=np.int64)
+        remap[np.flatnonzero(known)] = where
+        return pd.Categorical.from_codes(remap[codes] if len(codes) else codes,
+                                         pd.Index(uniq, dtype="str"))
+
     when, known = tx.dates(day[order]), ~np.isnan(session[order])
     dated = pc.not_equal(when, "").to_numpy(zero_copy_only=False)
     where = tx.concat(tx.choose(known, tx.concat("Session ", tx.numbers(session[order])), ""),
@@ -948,15 +983,16 @@ def _assemble(ctx, parts, cols):
              for k in ("value", "threshold")}
     res = {}
     for n_ in names:
-        if n_ in (cols["session"], cols["date"]):
-            res[n_] = ident[n_].take(g).reset_index(drop=True)
+        if n_ == cols["session"]:
+            s_ = session[order]
+            res[n_] = pd.arrays.IntegerArray(np.nan_to_num(s_).astype(np.int64), np.isnan(s_))
+        elif n_ == cols["date"]:
+            res[n_] = day[order]
         else:  # text: taken in arrow, missing values kept
             col = [pa.array(tables[u]["table"][n_], from_pandas=True).cast(tx.STR) for u in used]
             res[n_] = pd.array(pa.concat_arrays(col).take(g) if col else pa.array([], tx.STR),
                                dtype="str")
-    res[cols["session"]] = res[cols["session"]].astype("Int64")
-    res[cols["date"]] = res[cols["date"]].astype("datetime64[ns]")
-    body = pa.concat_arrays([p["body"] for p in parts]).take(order) if parts else \
+    body = pa.chunked_array([p["body"] for p in parts], tx.STR).take(order) if parts else \
         pa.array([], tx.STR)
     return pd.DataFrame({
         **res,
@@ -965,5 +1001,5 @@ def _assemble(ctx, parts, cols):
         "item": pd.array(spelled("item"), dtype="str"),
         "value": value["value"], "threshold": value["threshold"],
         "message": tx.str_column(tx.concat(where, tx.text(res[cols["measure"]]), body)),
-        "suggestion": tx.str_column(spelled("suggestion")),
+        "suggestion": vocabulary("suggestion"),
     })

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import _docstrings
 from ._checks import check_number, require_columns
@@ -41,6 +42,7 @@ _ALLIANCE_MEASURES = tuple(k for k, inst in INSTRUMENTS.items() if inst.family =
 #: Labels of every subset of the four items, indexed by a 4-bit mask (bit j = item j+1).
 _SUBSETS = np.array([";".join(lab for j, lab in enumerate(ITEM_LABELS) if m >> j & 1)
                      for m in range(16)], dtype=object)
+_SUBSET_TEXT = pa.array(_SUBSETS, pa.large_string())
 
 
 @dataclass(frozen=True)
@@ -188,9 +190,8 @@ def _prepare(data, cols, settings, *, required):
 def _labels(mask, valid):
     """'a;b' labels of the items set in a boolean (n, 4) mask; NA where not ``valid``."""
     bits = (mask.astype(np.int64) << np.arange(4)).sum(axis=1)
-    lab = _SUBSETS[bits]
-    lab[~valid] = None
-    return pd.array(lab, dtype="str")
+    bits = pa.array(bits, mask=~np.asarray(valid, dtype=bool))  # null where not valid
+    return pd.array(_SUBSET_TEXT.take(bits), dtype="str")  # taken in arrow, not per row
 
 
 def _run_length(flag, pos):

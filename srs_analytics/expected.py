@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import _docstrings
 from ._checks import check_number, require_columns
@@ -223,12 +224,22 @@ def _outcome_rows(data, cols, s):
     df["_total"] = df[cols["total"]].to_numpy(dtype=float)
     df["_intake"] = df["_total"].to_numpy()[starts][group]
     df["_intake_session"] = df["_session"].to_numpy()[starts][group]
-    stratum = df[cols["measure"]].astype("str") + "|" + df[cols["rater"]].astype("str")
+    # the stratum of each episode's intake, spelled once per episode and taken per row
+    first = df.iloc[starts]
+    stratum = first[cols["measure"]].astype("str") + "|" + first[cols["rater"]].astype("str")
     if s.by_age_group:
-        age = df[cols["age_group"]].astype("str").fillna("unknown")
-        stratum = stratum + "|" + age.to_numpy()[starts][group]
-    df["_stratum"] = stratum
+        stratum = stratum + "|" + first[cols["age_group"]].astype("str").fillna("unknown")
+    df["_stratum"] = pd.array(pa.array(stratum.to_numpy(dtype=object), pa.large_string())
+                              .take(pa.array(group)), dtype="str")
     return df
+
+
+def _stratum_codes(rows, strata):
+    """The place of each row's stratum in ``strata`` (-1 where absent), looked up once per
+    distinct stratum."""
+    codes, uniques = pd.factorize(rows["_stratum"])
+    where = pd.Index(strata).get_indexer(np.asarray(uniques, dtype=object)).astype(np.int64)
+    return where[codes] if len(codes) else codes.astype(np.int64)
 
 
 def _geometry(s):
@@ -261,7 +272,7 @@ def _fit_table(rows, s, strata):
     """Percentiles of the change from intake for every stratum x band x session cell."""
     n_bands, n_sess = _geometry(s)
     n_cells = len(strata) * n_bands * n_sess
-    k = pd.Index(strata).get_indexer(rows["_stratum"]).astype(np.int64)  # -1: no fit
+    k = _stratum_codes(rows, strata)  # -1: no fit
     band = _band(rows["_intake"].to_numpy(), s, n_bands)
     sess = (np.clip(rows["_session"].to_numpy(), 2, s.max_session) - 2).astype(np.int64)
     change = rows["_total"].to_numpy() - rows["_intake"].to_numpy()
@@ -314,7 +325,7 @@ def _lookup(model, rows):
     keys = [model.table[c].astype("str") for c in _strata_columns(s)]
     strata = (keys[0].str.cat(keys[1:], sep="|") if len(model.table) else keys[0])
     strata = strata.to_numpy()[:: n_bands * n_sess]  # the table is stratum x band x session
-    k = pd.Index(strata).get_indexer(rows["_stratum"]).astype(np.int64)  # -1: no fit
+    k = _stratum_codes(rows, strata)  # -1: no fit
     u = rows["_intake"].to_numpy() / s.band_width - 0.5  # in units of band middles
     b0 = np.clip(np.floor(u), 0, n_bands - 1).astype(np.int64)
     b1 = np.minimum(b0 + 1, n_bands - 1)
@@ -554,14 +565,20 @@ def expected_status(
     out["n_fit"] = pd.arrays.IntegerArray(n_fit, ~fitted)
     late = rows["_session"].to_numpy() >= first_verdict
     improved = t - intake >= rci - EPS
+    code = STATUSES.index
     with np.errstate(invalid="ignore"):
         status = np.select(
             [is_intake, fitted & (t >= p[:, 1] - EPS), fitted & (t >= p[:, 0] - EPS), fitted,
              late & improved, late],
-            ["intake", "on_track", "watch", "off_track", "on_track", "off_track"],
-            "insufficient_data")
-    out["etr_status"] = pd.array(status.astype(object), dtype="str")
-    basis = np.where(is_intake, "intake", np.where(
-        fitted, "fitted", f"fallback: no reliable improvement by session {first_verdict}"))
-    out["basis"] = pd.array(basis.astype(object), dtype="str")
+            [code("intake"), code("on_track"), code("watch"), code("off_track"),
+             code("on_track"), code("off_track")], code("insufficient_data"))
+    out["etr_status"] = _spelled(STATUSES, status)
+    basis = np.where(is_intake, 0, np.where(fitted, 1, 2))
+    out["basis"] = _spelled(("intake", "fitted", "fallback: no reliable improvement by "
+                             f"session {first_verdict}"), basis)
     return out
+
+
+def _spelled(words, codes):
+    """A ``str`` column of ``words[codes]``, taken in arrow (not a Python object per row)."""
+    return pd.array(pa.array(list(words), pa.large_string()).take(pa.array(codes)), dtype="str")
