@@ -7,24 +7,48 @@ plotting or widget library.
 
 from .alerting import RULES, AlertSettings, alerts
 from .alliance import AllianceSettings, client_alliance, session_alliance
+from .caseload import (
+    CaseloadSettings,
+    attention_summary,
+    caseload_summary,
+    suppress_small_cells,
+)
 from .clients import ClientSettings, client_table
+from .comparison import clinician_comparison
+from .completion import completion_trend, srs_completion
 from .datasets import load_sample
+from .deidentification import deidentify, read_key, write_research_export
 from .expected import ExpectedResponse, ExpectedSettings, expected_status, fit_expected
 from .instruments import INSTRUMENTS, Instrument
 from .io import REASONS, LoadError, LoadResult, LoadSettings, load
 from .notes import NoteSettings, progress_note, progress_notes
 from .outcomes import OutcomeSettings, client_outcomes, session_outcomes
+from .research import (
+    ResearchSettings,
+    alliance_correlations,
+    alliance_outcome_table,
+    ceiling_raters,
+    next_ors_model,
+    outcome_by_alliance,
+    research_table,
+    srs_by_context,
+)
 from .schema import CANONICAL_COLUMNS, CANONICAL_SCHEMA, COLUMN_DOCS
 from .synthetic import simulate
 from .triage import AttentionSettings, attention, open_episodes
 
 __all__ = [
     "CANONICAL_COLUMNS", "CANONICAL_SCHEMA", "COLUMN_DOCS", "INSTRUMENTS", "REASONS", "RULES",
-    "AlertSettings", "AllianceSettings", "AttentionSettings", "ClientSettings",
-    "ExpectedResponse", "ExpectedSettings", "Instrument", "LoadError", "LoadResult",
-    "LoadSettings", "NoteSettings", "OutcomeSettings", "alerts", "attention",
-    "client_alliance", "client_outcomes", "client_table", "expected_status", "fit_expected",
-    "load", "load_sample", "open_episodes", "progress_note", "progress_notes",
-    "session_alliance", "session_outcomes", "simulate",
+    "AlertSettings", "AllianceSettings", "AttentionSettings", "CaseloadSettings",
+    "ClientSettings", "ExpectedResponse", "ExpectedSettings", "Instrument", "LoadError",
+    "LoadResult", "LoadSettings", "NoteSettings", "OutcomeSettings", "ResearchSettings",
+    "alerts", "alliance_correlations", "alliance_outcome_table", "attention",
+    "attention_summary",
+    "caseload_summary", "ceiling_raters", "client_alliance", "client_outcomes",
+    "client_table", "clinician_comparison", "completion_trend", "deidentify",
+    "expected_status", "fit_expected", "load", "load_sample", "next_ors_model",
+    "open_episodes", "outcome_by_alliance", "progress_note", "progress_notes", "read_key",
+    "research_table", "session_alliance", "session_outcomes", "simulate", "srs_by_context",
+    "srs_completion", "suppress_small_cells", "write_research_export",
 ]
 __version__ = "0.1.0"

@@ -31,6 +31,11 @@ COLUMNS: Mapping[str, str] = MappingProxyType({
     "imputed": "True where the items were back-filled from a total, not rated",
     "age_group": "the client's age group (young_child, child, adolescent, adult)",
     "comment": "free-text comment of the session",
+    "status": "the episode status (open, closed_planned, closed_unplanned)",
+    "site": "the service location",
+    "group": "the therapy group, for group measures",
+    "format": "how the measure was given (paper, digital, verbal)",
+    "setting": "where the session took place (in_person, telehealth)",
 })
 
 _SHARED: Mapping[str, str] = MappingProxyType({

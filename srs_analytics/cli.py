@@ -166,6 +166,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file: .csv, .tsv, .parquet or .xlsx")
 
+    _caseload_and_research_parsers(sub)
+
     p = sub.add_parser("demo", help="run the main job on the bundled synthetic sample data")
     p.add_argument("-o", "--output-dir", default="out", help="where to write (default ./out)")
     return parser
@@ -645,6 +647,193 @@ def _demo_analyses(data, outdir: Path) -> None:
         print(f"  Progress note: {progress_note(data, first['client_id'])}")
 
 
+# --------------------------------------------------------------------------- caseload, research
+_TABLES = ("summary", "completion", "trend", "comparison", "attention")
+
+
+def _caseload_and_research_parsers(sub) -> None:
+    """The ``caseload``, ``research`` and ``research-export`` commands."""
+    from .caseload import BY, CaseloadSettings
+    from .research import ResearchSettings
+
+    c, r = CaseloadSettings(), ResearchSettings()
+    p = sub.add_parser("caseload", help="the caseload by clinician, month...: clients, "
+                       "sessions, SRS completion, outcomes, effect sizes")
+    _load_options(p)
+    p.add_argument("--by", default="clinician", metavar="NAMES",
+                   help=f"comma-separated groupings: {', '.join(BY)} (default clinician; "
+                   "'none' for the whole service)")
+    p.add_argument("--from", dest="start", metavar="DATE", help="first day of the period "
+                   "(yyyy-mm-dd)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last day of the period")
+    p.add_argument("--table", choices=_TABLES, default="summary",
+                   help="summary (default): the caseload indices; completion: SRS "
+                   "completion; trend: its monthly trend; comparison: clinicians' effect "
+                   "sizes with intervals and shrunk estimates; attention: clients on the "
+                   "attention list per clinician (as of --to), the list itself is "
+                   "'srs-analytics attention'")
+    p.add_argument("--episodes", choices=["closed", "all"], default=c.episodes,
+                   help="outcomes of the episodes closed in the period (default) or of "
+                   "all with a session in it")
+    p.add_argument("--min-cases", type=int, default=c.min_cases,
+                   help=f"clinical-range cases before a clinician is compared (default "
+                   f"{c.min_cases}, ACORN)")
+    p.add_argument("--alert-severity", choices=["info", "warning", "critical", "none"],
+                   default=c.alert_severity,
+                   help="a session has an alert when one this severe fires (default "
+                   f"{c.alert_severity}; none leaves the share out)")
+    p.add_argument("--suppress-below", type=int, metavar="K",
+                   help="for tables that leave the clinic: counts under K shown as <K, "
+                   "the rates derived from them withheld")
+    _history_option(p)
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="output file: .csv, .tsv, .parquet or .xlsx")
+
+    p = sub.add_parser("research", help="alliance and outcome statistics in one tidy "
+                       "table: correlations, multilevel model, patterns, ceiling, context")
+    _load_options(p)
+    p.add_argument("--bootstrap", type=int, default=r.n_boot, metavar="N",
+                   help=f"bootstrap resamples of each correlation interval (default "
+                   f"{r.n_boot})")
+    p.add_argument("--seed", type=int, default=r.seed,
+                   help=f"seed of the bootstrap (default {r.seed})")
+    p.add_argument("--random-slope", action="store_true",
+                   help="let the within-client SRS effect vary between clients")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="output file: .csv, .tsv, .parquet or .xlsx")
+
+    p = sub.add_parser("research-export", help="a de-identified copy of the data to share: "
+                       "keyed pseudonyms, no dates, no free text")
+    _load_options(p)
+    p.add_argument("--key-file", required=True, metavar="KEY",
+                   help="file holding your secret key (32 bytes or more); the same key "
+                   "gives the same pseudonyms. It is never written anywhere")
+    p.add_argument("--dates", choices=["relative", "shift"], default="relative",
+                   help="relative (default): days since the episode's start; shift: "
+                   "dates moved by a fixed number of days per client")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="output file: .csv, .tsv, .parquet or .xlsx; the data dictionary "
+                   "is written beside it as <name>_dictionary.csv")
+
+
+def _date_option(value, option):
+    if value is None:
+        return None
+    when = pd.to_datetime(value, format="ISO8601", errors="coerce")
+    if pd.isna(when):
+        raise LoadError(f"{option} must be a date like 2026-03-01; got {value!r}.")
+    return when
+
+
+def cmd_caseload(args) -> int:
+    from .caseload import (
+        CaseloadSettings,
+        attention_summary,
+        caseload_summary,
+        suppress_small_cells,
+    )
+    from .comparison import clinician_comparison
+    from .completion import completion_trend, srs_completion
+    from .io.writers import write_table
+    from .triage import AttentionSettings
+
+    out = _check_output(args.output)
+    start, end = _date_option(args.start, "--from"), _date_option(args.end, "--to")
+    if start is not None and end is not None and start > end:
+        raise LoadError(f"--from ({args.start}) is after --to ({args.end}).")
+    if args.suppress_below is not None and args.suppress_below < 1:
+        raise LoadError(f"--suppress-below must be 1 or more; got {args.suppress_below}.")
+    by = () if args.by.strip().lower() in ("", "none") else args.by
+    settings = _settings(CaseloadSettings, {
+        "episodes": (args.episodes, "--episodes"), "min_cases": (args.min_cases,
+                                                                  "--min-cases"),
+        "alert_severity": (None if args.alert_severity == "none" else args.alert_severity,
+                           "--alert-severity")})
+    res = _load(args)
+    try:
+        if args.table == "summary":
+            model = _expected_model(args, res.data)
+            table = caseload_summary(res.data, by=by, start=start, end=end,
+                                     settings=settings, model=model)
+        elif args.table == "completion":
+            table = srs_completion(res.data, by=by, start=start, end=end, settings=settings)
+        elif args.table == "trend":
+            table = completion_trend(res.data, by=by, start=start, end=end,
+                                     settings=settings)
+        elif args.table == "comparison":
+            table = clinician_comparison(res.data, start=start, end=end, settings=settings)
+        else:
+            model = _expected_model(args, res.data)
+            table = attention_summary(res.data, by=by, as_of=end, model=model,
+                                      settings=AttentionSettings(alerts=settings.alerts))
+    except ValueError as exc:
+        msg = str(exc).rstrip(".")
+        option = ("--by" if msg.startswith("by ") else
+                  "--from/--to" if msg.startswith("start") else "option")
+        raise LoadError(f"Invalid {option}: {msg}.") from None
+    if args.suppress_below:
+        table = suppress_small_cells(table, args.suppress_below)
+    write_table(table, out)
+    period = " ".join(x for x in (f"from {args.start}" if args.start else "",
+                                  f"to {args.end}" if args.end else "") if x)
+    print(f"Wrote the caseload {args.table} ({len(table)} rows"
+          + (f", {period}" if period else "") + f") to {out}, from "
+          f"{res.report['loaded']} administrations ({res.report['rejected']} rejected)."
+          + (f" Counts under {args.suppress_below} are shown as <{args.suppress_below}."
+             if args.suppress_below else ""))
+    return 0
+
+
+def cmd_research(args) -> int:
+    from .io.writers import write_table
+    from .research import ResearchSettings, research_table
+
+    out = _check_output(args.output)
+    settings = _settings(ResearchSettings, {
+        "n_boot": (args.bootstrap, "--bootstrap"), "seed": (args.seed, "--seed"),
+        "random_slope": (args.random_slope, "--random-slope")})
+    res = _load(args)
+    table = research_table(res.data, settings=settings)
+    write_table(table, out)
+    print(f"Wrote {len(table)} estimates to {out} (from {res.report['loaded']} "
+          f"administrations; {res.report['rejected']} rejected).")
+    shown = {("correlation_pearson", "srs_mean~ors_change"): "mean SRS and ORS change, r",
+             ("next_ors", "srs_within"): "next ORS on SRS within clients",
+             ("next_ors", "srs_between"): "next ORS on SRS between clients"}
+    for (analysis, term), words in shown.items():
+        row = table[(table["analysis"] == analysis) & (table["term"] == term)]
+        if len(row) and pd.notna(row["estimate"].iloc[0]):
+            r = row.iloc[0]
+            print(f"  {words}: {r['estimate']:.2f} (95% CI {r['ci_low']:.2f} to "
+                  f"{r['ci_high']:.2f}, n = {r['n']})")
+    return 0
+
+
+def cmd_research_export(args) -> int:
+    from .deidentification import KeyFileError, read_key, write_research_export
+
+    out = _check_output(args.output)
+    try:
+        key = read_key(args.key_file)
+    except KeyFileError as exc:
+        raise LoadError(str(exc)) from None
+    key_path = Path(args.key_file).resolve()
+    if out.resolve() == key_path or out.with_name(f"{out.stem}_dictionary.csv").resolve() \
+            == key_path:
+        raise LoadError("The output would overwrite the key file; choose another name.")
+    res = _load(args)
+    table, dictionary = write_research_export(res.data, key, out, dates=args.dates)
+    print(f"Wrote {res.report['loaded']} de-identified administrations to {table} and "
+          f"their data dictionary to {dictionary} (ids as keyed pseudonyms, "
+          + ("days since each episode's start" if args.dates == "relative" else
+             "dates shifted per client") + ", free text and other columns left out).")
+    return 0
+
+
+_CASELOAD_AND_RESEARCH = {"caseload": cmd_caseload, "research": cmd_research,
+                          "research-export": cmd_research_export}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``srs-analytics`` console script."""
     try:
@@ -658,7 +847,8 @@ def main(argv: list[str] | None = None) -> int:
         raise
     handler = {"validate": cmd_validate, "convert": cmd_convert, "clients": cmd_clients,
                "alerts": cmd_alerts, "attention": cmd_attention, "note": cmd_note,
-               "report": cmd_report, "simulate": cmd_simulate, "demo": cmd_demo}[args.command]
+               "report": cmd_report, "simulate": cmd_simulate, "demo": cmd_demo,
+               **_CASELOAD_AND_RESEARCH}[args.command]
     try:
         code = handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._checks import check_number
 from .schema import coerce_canonical
 
 __all__ = ["simulate"]
@@ -68,6 +69,9 @@ def simulate(
     alliance_effect: float = 5.0,
     max_sessions: int = 20,
     p_end: float = 0.115,
+    next_ors_within: float = 0.0,
+    next_ors_between: float = 0.0,
+    srs_ors_noise: float = 0.2,
 ) -> pd.DataFrame:
     """Simulate a synthetic PCOMS caseload as a canonical table.
 
@@ -119,6 +123,20 @@ def simulate(
         Episode length is geometric on 1..``max_sessions`` with this chance of ending after
         each session: right-skewed, median 5, mean about 6, 1 in 7 single-session (an
         assumption in line with routine outpatient care; open episodes are shorter).
+    next_ors_within, next_ors_between : float, default 0.0
+        Known effects of this session's alliance on the next session's ORS, for checking
+        that an analysis recovers them (:func:`srs_analytics.research.next_ors_model`).
+        ``next_ors_within``: ORS points added to the client's next ORS per point of this
+        session's SRS total above the client's own mean SRS. ``next_ors_between``: ORS
+        points added to every ORS after the first per point of the client's mean SRS above
+        the mean of all clients (see Notes). Both 0 by default, which leaves the data
+        exactly as without them.
+    srs_ors_noise : float, default 0.2
+        How much a session's SRS follows the noise of that session's ORS: the SRS deficit
+        falls by this much per SD of the ORS noise (a good day lifts both). It makes a
+        session's SRS tell something about that session's ORS beyond the client's level,
+        which a model of the next ORS reads as a (negative) within-client effect; set 0
+        when checking that such a model recovers ``next_ors_within``.
 
     Returns
     -------
@@ -181,6 +199,17 @@ def simulate(
     couples and families one member's alliance is about 6 points lower: a split alliance
     (Bartle-Haring et al. 2012).
 
+    *Known alliance effects* (``next_ors_within`` :math:`b_w`, ``next_ors_between``
+    :math:`b_b`; 0 by default). With :math:`S_{is}` the SRS-family total of session
+    :math:`s` before rounding, :math:`m_i` the client's mean of it over the sessions with
+    one and :math:`M` the mean of :math:`m_i` over clients, each ORS after
+    the first gains :math:`b_w (S_{i,s-1} - m_i) + b_b (m_i - M)` (the first term only
+    when session :math:`s - 1` has an SRS): a passing effect of the
+    previous session's alliance relative to the client's own level, and a lasting effect
+    of the client's level. The ORS items move by a quarter of it each, before rounding.
+    The default ``alliance_effect`` already ties the alliance to the change (between
+    clients); set it to 0 for a caseload whose only alliance effects are these two.
+
     *Endings*. Unplanned endings are likelier for short episodes, a low alliance and little
     improvement; group members who leave early end unplanned. Episodes still running at the
     end of the period, or seen in its last 21 days, are open.
@@ -227,6 +256,10 @@ def simulate(
             raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
     if not 0 < p_end < 1:
         raise ValueError(f"p_end must be between 0 and 1, got {p_end!r}")
+    for name, value in [("next_ors_within", next_ors_within),
+                        ("next_ors_between", next_ors_between),
+                        ("srs_ors_noise", srs_ors_noise)]:
+        check_number(name, value)
     if not retest_sd < intake_sd:
         raise ValueError(f"retest_sd must be below intake_sd ({intake_sd}), got {retest_sd!r}")
     rng = np.random.default_rng(seed)
@@ -251,7 +284,9 @@ def simulate(
     ep_status = _status(rng, ep, cl, growth, ep_n, ep_open)
     blocks = [_outcome_rows(rng, cl, rc, ors)]
     blocks += _collateral_rows(rng, cl, rc, s, ors)
-    blocks.append(_alliance_rows(rng, cl, rc, s, e_z))
+    blocks.append(_alliance_rows(rng, cl, rc, s, srs_ors_noise * e_z))
+    if next_ors_within or next_ors_between:  # no random draws: the defaults stay as they are
+        _alliance_to_next_ors(blocks, rc, len(cl_n), next_ors_within, next_ors_between)
 
     width = max(5, len(str(max(len(cl_n), len(ep_n)))))
     n_groups = int(cl["group"].max()) + 1
@@ -476,8 +511,9 @@ def _collateral_rows(rng, cl, rc, s, ors):
     return blocks
 
 
-def _alliance_rows(rng, cl, rc, s, e_z):
-    """Self-rated SRS / CSRS / GSRS rows (left-skewed, ceiling, patterns)."""
+def _alliance_rows(rng, cl, rc, s, ors_noise):
+    """Self-rated SRS / CSRS / GSRS rows (left-skewed, ceiling, patterns); ``ors_noise``
+    lowers the deficit where the session's ORS noise is high."""
     n = len(cl["ep"])
     age, pat = cl["age"], cl["pattern"]
     level = 0.45 - 0.6 * cl["a"] - 0.05 * cl["z_true"] + 1.6 * cl["split"]
@@ -489,7 +525,7 @@ def _alliance_rows(rng, cl, rc, s, e_z):
     lvl = level[rc] - 0.07 * np.log(s)  # the ceiling grows over sessions
     asc = pat[rc] == 3
     lvl[asc] = 2.1 * np.exp(-(s[asc] - 1) / 2.0) + 0.1
-    shock = rng.normal(0, 0.45, len(rc)) - 0.2 * e_z
+    shock = rng.normal(0, 0.45, len(rc)) - ors_noise
     deficit = lvl + shock
     deficit = deficit[:, None] + item_eff[rc] + rng.normal(0, 0.45, (len(rc), 4))
     items = 10 - np.maximum(deficit, 0)
@@ -508,6 +544,34 @@ def _alliance_rows(rng, cl, rc, s, e_z):
     r = np.flatnonzero(keep)
     measure = np.where(cl["group"][rc[r]] >= 0, 5, np.where(age[rc[r]] == _CHILD, 4, 3))
     return _block(r, items[r], measure, 0, 9)
+
+
+def _alliance_to_next_ors(blocks, rc, n_clients, within, between):
+    """Add the known alliance effects to the self-rated outcome rows (``blocks[0]``).
+
+    Every ORS after the first gains ``within * (S[s-1] - m) + between * (m - M)``, with
+    ``S`` the unrounded SRS-family total of each client-session, ``m`` the client's mean
+    and ``M`` the mean of ``m`` over clients (Notes of :func:`simulate`). Clients without
+    an alliance rating (young children) are left alone.
+    """
+    ally = blocks[-1]
+    r = ally["r"]  # client-session rows with an alliance rating
+    total = np.clip(ally["items"], 0, 10).sum(axis=1)
+    n = np.bincount(rc[r], minlength=n_clients)
+    has = n > 0
+    m = np.bincount(rc[r], total, n_clients) / np.maximum(n, 1)
+    # the previous session of row r + 1 is row r, within the same client
+    nxt = r + 1
+    ok = nxt < len(rc)
+    ok[ok] = rc[nxt[ok]] == rc[r[ok]]
+    delta = np.zeros(len(rc))
+    delta[nxt[ok]] = within * (total[ok] - m[rc[r[ok]]])
+    later = np.zeros(len(rc), dtype=bool)
+    later[1:] = rc[1:] == rc[:-1]  # every session after a client's first
+    lasting = has[rc] & later
+    delta[lasting] += between * (m[rc[lasting]] - m[has].mean())
+    out = blocks[0]
+    out["items"] += delta[out["r"], None] / 4
 
 
 def _comments(rng, alliance, total):

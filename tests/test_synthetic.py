@@ -285,3 +285,54 @@ def test_recurring_low_item(df):
     # the same item low in at least 3 sessions, while the others mostly are not
     focal = (low.max(axis=1) >= 3) & (low.min(axis=1) <= 1) & typical
     assert focal.sum() >= 3
+
+
+# --- known alliance effects (parameters for recovery checks) ----------------------------
+
+def test_the_defaults_still_make_the_packaged_sample():
+    """The sample was made by simulate(300, seed=2026); the parameters added for recovery
+    checks must leave the defaults' data unchanged (the loader reorders rows and renames
+    the source, nothing else)."""
+    from srs_analytics import load_sample
+
+    keys = ["client_id", "episode_id", "session_number", "measure", "rater"]
+    cols = [c for c in CANONICAL_COLUMNS if c not in ("source_file", "source_row")]
+    packaged = load_sample()[cols].sort_values(keys, ignore_index=True)
+    made = simulate(300, seed=2026, next_ors_within=0.0, next_ors_between=0.0,
+                    srs_ors_noise=0.2)[cols].sort_values(keys, ignore_index=True)
+    pd.testing.assert_frame_equal(packaged, made, check_dtype=False)
+
+
+def test_known_effects_move_only_self_rated_outcomes_after_the_first():
+    base = simulate(300, seed=4)
+    moved = simulate(300, seed=4, next_ors_within=2.0, next_ors_between=1.0)
+    changed = base["total"].ne(moved["total"])
+    assert changed.any()
+    rows = moved[changed]
+    assert set(rows["measure"]) <= {"ORS", "CORS"} and set(rows["rater"]) == {"self"}
+    assert rows["session_number"].min() >= 2
+    alliance = base["measure"].isin(ALLIANCE)
+    pd.testing.assert_series_equal(base.loc[alliance, "total"], moved.loc[alliance, "total"])
+
+
+def test_the_within_effect_is_what_was_added():
+    """By hand on the unrounded scale: with only a within effect, the next ORS moves by
+    b_w times the previous SRS minus the client's mean SRS (rounding and clipping aside)."""
+    b_w = 1.0
+    base = simulate(200, seed=8, alliance_effect=0.0)
+    moved = simulate(200, seed=8, alliance_effect=0.0, next_ors_within=b_w)
+    key = ["client_id", "episode_id", "session_number"]
+    srs = _self(base, ALLIANCE)[[*key, "total"]].rename(columns={"total": "srs"})
+    srs["dev"] = srs["srs"] - srs.groupby(["client_id", "episode_id"])["srs"].transform("mean")
+    srs["session_number"] += 1  # the SRS of session s acts on the ORS of session s + 1
+    ors = _self(base, ["ORS", "CORS"])[[*key, "total"]].merge(
+        _self(moved, ["ORS", "CORS"])[[*key, "total"]], on=key, suffixes=("", "_moved"))
+    both = ors.merge(srs, on=key)
+    free = both["total_moved"].between(4, 36) & both["total"].between(4, 36)
+    diff = (both["total_moved"] - both["total"])[free]
+    expected = b_w * both.loc[free, "dev"]
+    # items are rounded (0.01 to 1 point) and clipped to 0-10 each, and the effect is made
+    # from the unrounded SRS: a few totals move less than what was added, most by it
+    # to within rounding
+    assert np.corrcoef(diff, expected)[0, 1] > 0.98
+    assert np.quantile(np.abs(diff - expected), 0.9) < 0.35
