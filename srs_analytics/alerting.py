@@ -49,7 +49,6 @@ from ._frames import EPS, column_map, item_flags, lag, positions
 from ._text import ITEM_NAMES
 from .alliance import ITEM_LABELS, AllianceSettings, session_alliance
 from .expected import ExpectedResponse, ExpectedSettings, expected_status
-from .instruments import INSTRUMENTS
 from .outcomes import OutcomeSettings, session_outcomes
 from .schema import ITEM_COLUMNS
 
@@ -331,20 +330,13 @@ class _Context:
         whether it is off track (``etr``), and for each row of ``etr`` whether it is a
         reliable deterioration (``outcome``)."""
         o, e = self.outcome, self.etr
-        measures = pa.array(list(INSTRUMENTS), tx.STR)
-        top = np.nanmax(np.concatenate([[0.0], o["session"], e["session"]])) + 2
+        ko, ke = self._keys("outcome"), self._keys("etr")
+        on = list(ko.columns)
 
-        def key(tab):  # client-episode, measure and session as one number
-            m = pc.index_in(tab["measure"], value_set=measures).fill_null(-1)
-            m = m.to_numpy(zero_copy_only=False).astype(np.int64)
-            return (tab["ce"] * len(measures) + m) * top + np.nan_to_num(tab["session"], nan=-1)
-
-        ko, ke = key(o), key(e)
-
-        def look(keys, table_keys, values):  # the first row with the same key, else False
-            first = ~pd.Index(table_keys).duplicated()
-            at = pd.Index(table_keys[first]).get_indexer(keys)
-            return np.where(at >= 0, values[first][np.maximum(at, 0)], False)
+        def look(keys, table, values):  # the first row of ``table`` with the same key
+            found = table.assign(value=values).drop_duplicates(on)
+            got = keys.merge(found, how="left", on=on)["value"]  # a left merge keeps order
+            return got.fillna(False).to_numpy(dtype=bool)
 
         return look(ko, ke, e["off"]), look(ke, ko, o["worse"])
 
