@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench sample clean
+.PHONY: demo test bench fuzz sample clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_analytics.py
+
+# A long mutation fuzz of the readers (a short one runs in the tests): FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 600
+FUZZ_SEED ?= 1
+fuzz: $(STAMP)
+	$(BIN)/python tests/io/_fuzz.py --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) --keep fuzz-failures
 
 sample: $(STAMP)
 	$(BIN)/python data/sample/build.py

@@ -11,19 +11,13 @@ from __future__ import annotations
 import gzip
 import io
 import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from ._errors import LimitError, LoadError
 from ._raw import RawTable
-from .limits import ReadLimits, read_member
-
-#: Errors of a broken archive or member (bad CRC, bad magic, zlib data errors, a method
-#: Python cannot decompress, a member cut short).
-ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError,
-              EOFError, OSError, ValueError, RuntimeError, OverflowError)
+from .limits import ZIP_ERRORS, ReadLimits, read_member
 
 #: ``read(data, member, label, depth) -> (tables, skipped)``: reads one member's bytes.
 MemberReader = Callable[[bytes, str, str, int], tuple[list[RawTable], list[dict]]]

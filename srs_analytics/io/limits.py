@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -118,6 +119,11 @@ def check_columns(n: int, name: str, limits: ReadLimits, where: str = "its heade
         raise limits.error("max_columns", f"{name} has {n:,} columns in {where}")
 
 
+#: Errors of a broken archive or member (bad CRC, bad magic, zlib data errors, a method
+#: Python cannot decompress, a member cut short).
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError,
+              EOFError, OSError, ValueError, RuntimeError, OverflowError)
+
 _CHUNK = 1 << 20
 _RATIO_FLOOR = 1 << 20  # members below 1 MiB may compress as well as they like
 
@@ -172,7 +178,7 @@ def check_workbook(source, name: str, limits: ReadLimits) -> None:
     """
     try:
         zf = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except ZIP_ERRORS:
         return
     with zf:
         for info in zf.infolist():
@@ -187,14 +193,14 @@ def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
     tail = b""
     try:
         fh = zf.open(info)
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError):
+    except ZIP_ERRORS:
         return  # the workbook reader reports a broken part
     total = 0
     with fh:
         while True:
             try:
                 chunk = fh.read(_CHUNK)
-            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):
+            except ZIP_ERRORS:
                 return
             if not chunk:
                 break

@@ -121,6 +121,11 @@ class LoadResult:
         for note in r.get("notes", []):
             lines.append("")
             lines.append("Note: " + note)
+        for f in r.get("national_identifiers", []):
+            lines.append("")
+            lines.append(f"Identifying: the client_id of {f['file']} is a national identifier "
+                         f"({f['kind']}, column {f['column']}). Pseudonymise it before sharing "
+                         "the table.")
         if r["sensitive_columns"]:
             lines.append("")
             lines.append("Sensitive free text kept: " + ", ".join(r["sensitive_columns"])
@@ -379,7 +384,7 @@ def _read_table(t, lay, tnum, base, keep_identifying, parts) -> dict:
              "unused_columns": lay.unused, "data_rows": len(t.frame),
              "non_data_rows": int(lay.non_data.sum()) if lay.non_data is not None
              else 0, "not_administered": lay.not_administered,
-             "notes": list(lay.notes)}
+             "client_id_national": lay.national_id, "notes": list(lay.notes)}
     if entry["non_data_rows"]:
         entry["notes"].append(f"{entry['non_data_rows']} {lay.non_data_reason}: "
                               "not data, not counted.")
@@ -573,6 +578,9 @@ def _report(every, status, data, files, policy, unresolved) -> dict:
         "by_measure": {k: int(v) for k, v in data["measure"].value_counts().sort_index().items()},
         "by_reason": {k: int(v) for k, v in reasons.items()},
         "dropped_identifying": dropped,
+        "national_identifiers": [{"file": f["file"], "column": f["column_mapping"].get(
+            "client_id"), "kind": f["client_id_national"]} for f in files
+            if f.get("client_id_national")],
         "sensitive_columns": sensitive,
         "clients": int(data["client_id"].nunique()),
         "clinicians": int(data["clinician_id"].nunique()),

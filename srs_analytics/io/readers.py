@@ -352,7 +352,7 @@ def _widest_row(source, enc: str, delimiter: str, hidx: int, name: str,
         if isinstance(source, Path) else source
     widest = 0
     with _field_limit(limits.max_line_bytes):
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         for i, row in enumerate(reader):
             if i > hidx and len(row) > widest:
                 widest = len(row)
@@ -366,12 +366,12 @@ def _extra_fields(frame: pd.DataFrame, names: list[str], hidx: int, delimiter: s
     Returns the frame (keeping the extra columns that hold values, as ``(extra field 1)``
     ...) and the reason and message of each row (``None`` where the row is fine).
     """
-    extra = [c for c in frame.columns[len(names):]]
+    extra = list(frame.columns[len(names):])
     n = len(frame)
     if not extra:
         return frame, None, None
     cells = frame[extra]
-    filled = cells.notna().to_numpy()
+    filled = cells.notna().to_numpy().copy()
     for j, c in enumerate(extra):
         if filled[:, j].any() and not pd.api.types.is_numeric_dtype(cells[c].dtype):
             filled[:, j] &= cells[c].astype("str").str.strip().ne("").to_numpy(
@@ -474,7 +474,7 @@ def read_sqlite(path: Path, *, name: str | None = None) -> list[RawTable]:
             quoted = '"' + str(tname).replace('"', '""') + '"'
             try:
                 frame = pd.read_sql_query(f"SELECT * FROM {quoted}", con)
-            except (sqlite3.Error, ValueError, OverflowError) as exc:
+            except (sqlite3.Error, pd.errors.DatabaseError, ValueError, OverflowError) as exc:
                 raise LoadError(f"The table {tname} of {name} could not be read "
                                 f"({_sqlite_reason(exc)}).") from None
             if frame.empty:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ._errors import LimitError, LoadError
+from ._errors import LoadError
 from ._header import header_index
 from ._raw import RawTable, dedupe, tidy
 from .limits import ReadLimits, check_columns, check_workbook
@@ -32,19 +33,22 @@ def read_excel(source, *, name: str | None = None, sheet: str | int | None = Non
     check_workbook(source, name, limits)
     if hasattr(source, "seek"):
         source.seek(0)
-    try:
-        book = pd.ExcelFile(source, engine="odf" if ods else None)
-    except LimitError:
-        raise
-    except Exception as exc:  # openpyxl/odf raise many types for a broken workbook
-        raise LoadError(f"The workbook {name} could not be opened ({_reason(exc)}).") from None
-    with book:
-        names = _sheets(book, sheet, name)
+    # odfpy prints the XML of a part it cannot parse (cells included) to the console: keep
+    # whatever a reader prints to itself
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         try:
-            sheets = pd.read_excel(book, sheet_name=names, header=None, dtype=object,
-                                   keep_default_na=False, na_values=[""])
-        except Exception as exc:  # a broken sheet: as for the workbook
-            raise LoadError(f"The workbook {name} could not be read ({_reason(exc)}).") from None
+            book = pd.ExcelFile(source, engine="odf" if ods else None)
+        except Exception as exc:  # openpyxl/odf raise many types for a broken workbook
+            raise LoadError(f"The workbook {name} could not be opened ({_reason(exc)}).") \
+                from None
+        with book:
+            names = _sheets(book, sheet, name)
+            try:
+                sheets = pd.read_excel(book, sheet_name=names, header=None, dtype=object,
+                                       keep_default_na=False, na_values=[""])
+            except Exception as exc:  # a broken sheet: as for the workbook
+                raise LoadError(f"The workbook {name} could not be read ({_reason(exc)}).") \
+                    from None
     tables = []
     nonempty = {k: v for k, v in sheets.items() if v.notna().any().any()}
     for sname, grid in nonempty.items():

@@ -367,8 +367,8 @@ def _camcops(t: RawTable, source: str, mapping: dict) -> Layout:
         if kind:
             lay.national_id = kind
             lay.notes.append(
-                f"The client id is {id_col}, which its description calls an {kind}: a "
-                "national identifier. It links the sessions of a person, but it identifies "
+                f"The client id is {id_col}, which its description calls a national "
+                f"identifier ({kind}). It links the sessions of a person, but it identifies "
                 "them: replace it (pseudonymise it) before the canonical table leaves the "
                 "service.")
     colmap = {"client_id": id_col}
@@ -385,9 +385,9 @@ def _camcops(t: RawTable, source: str, mapping: dict) -> Layout:
         frame["rater"] = other.astype("str").str.strip().str.lower().where(
             who.eq("1")).fillna(who.map({"0": "self", "1": "other"}))
         colmap["rater"] = n["qwho"]
-    notes = lay.notes
+    notes, national = lay.notes, lay.national_id
     lay = _split(source, frame, colmap)
-    lay.notes = notes
+    lay.notes, lay.national_id = notes, national
     lay.consumed = [n[k] for k in ("qwhoother", "current") if k in n]
     block = frame[[c for c in frame.columns if c in _BLOCK_FIELDS]]
     if "current" in n:
