@@ -84,12 +84,32 @@ def _neutral(s: pd.Series) -> pd.Series | None:
         risky = s.map(lambda v: isinstance(v, str) and _risky_text(v), na_action="ignore")
         risky = risky.fillna(False).astype(bool)
         return s.where(~risky, "'" + s[risky].astype(str)) if risky.any() else None
-    mask = pc.and_(pc.match_substring_regex(arr, _FORMULA),
-                   pc.invert(pc.match_substring_regex(arr, _PLAIN_NUMBER))).fill_null(False)
-    if not pc.any(mask).as_py():
+    mask = _first_byte_in(arr, b"=+-@\t\r")  # one numpy pass over the text's first bytes
+    if not mask.any():
         return None
-    fixed = pc.if_else(mask, pc.binary_join_element_wise(_s("'"), arr, _s("")), arr)
+    where = np.flatnonzero(mask)
+    plain = pc.match_substring_regex(arr.take(pa.array(where)), _PLAIN_NUMBER)
+    mask[where[plain.to_numpy(zero_copy_only=False)]] = False
+    if not mask.any():
+        return None
+    fixed = pc.if_else(pa.array(mask), pc.binary_join_element_wise(_s("'"), arr, _s("")), arr)
     return pd.Series(pd.array(fixed, dtype="str"), index=s.index, name=s.name)
+
+
+def _first_byte_in(arr: pa.Array, chars: bytes) -> np.ndarray:
+    """Which strings of ``arr`` start with one of ``chars`` (bytes below 0x80)."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    n = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + n + 1]
+    if arr.buffers()[2] is None or offsets[-1] == offsets[0]:
+        return np.zeros(n, dtype=bool)
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
+    starts = offsets[:-1]
+    filled = np.diff(offsets) > 0  # missing and empty cells have no first byte
+    first = np.zeros(n, dtype=np.uint8)
+    first[filled] = data[starts[filled]]
+    return np.isin(first, np.frombuffer(chars, dtype=np.uint8)) & filled
 
 
 def _risky_text(v: str) -> bool:

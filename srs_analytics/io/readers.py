@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ._errors import LimitError, LoadError
 from ._header import HEADER_SCAN, has_score_columns, header_index, known_name
@@ -122,16 +123,24 @@ def _detect_encoding(raw: bytes) -> str:
     head = raw[:4000]
     if head and head.count(b"\x00") > len(head) // 4:
         return "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
-    try:
-        raw.decode("utf-8")
+    if _is_utf8(raw):
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
     try:
         raw.decode("cp1252")
         return "cp1252"
     except UnicodeDecodeError:
         return "latin-1"
+
+
+def _is_utf8(raw: bytes) -> bool:
+    """Whether bytes are valid UTF-8, checked by Arrow in place (no copy decoded to str)."""
+    offsets = pa.py_buffer(np.array([0, len(raw)], dtype=np.int64).tobytes())
+    arr = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(raw)])
+    try:
+        arr.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _detect_delimiter(line: str) -> str:
@@ -341,7 +350,9 @@ def _physical_lines(content: bytes | str) -> int:
     """The number of lines an editor shows (a last line without a line end counts)."""
     nl, cr, crlf = (("\n", "\r", "\r\n") if isinstance(content, str)
                     else (b"\n", b"\r", b"\r\n"))
-    n = content.count(nl) + content.count(cr) - content.count(crlf)
+    n = content.count(nl)
+    if cr in content:  # a carriage return alone ends a line too; with a line feed, once
+        n += content.count(cr) - content.count(crlf)
     return n + (1 if content and not content.endswith((nl, cr)) else 0)
 
 
