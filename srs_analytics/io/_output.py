@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 STR = pa.large_string()
 _FORMULA = r"^[=+\-@\t\r]"
 _PLAIN_NUMBER = r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$"
-_CHUNK = 500_000
+_CHUNK = 200_000
 
 
 def _s(text: str) -> pa.Scalar:
