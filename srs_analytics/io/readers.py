@@ -163,11 +163,17 @@ def read_parquet(source, name: str) -> RawTable:
                          {"format": "parquet"}))
 
 
+# what pandas.api.types.infer_dtype calls a column of plain cells (no lists, dicts, bytes)
+_PLAIN_KINDS = frozenset({"string", "empty", "integer", "floating", "mixed-integer-float",
+                          "boolean", "datetime", "datetime64", "date", "time", "timedelta",
+                          "timedelta64", "decimal"})
+
+
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     """Cells that hold lists, arrays, dicts or bytes become text (JSON where it can be)."""
     for c in frame.columns:
         s = frame[c]
-        if s.dtype != object:
+        if s.dtype != object or pd.api.types.infer_dtype(s, skipna=True) in _PLAIN_KINDS:
             continue
         odd = s.map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray, bytes)),
                     na_action="ignore").fillna(False).astype(bool)

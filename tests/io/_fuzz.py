@@ -24,6 +24,7 @@ import argparse
 import io
 import json
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -67,6 +68,7 @@ class Summary:
     outcomes: dict = field(default_factory=lambda: defaultdict(Counter))
     failures: list = field(default_factory=list)
     reasons: Counter = field(default_factory=Counter)
+    refusals: Counter = field(default_factory=Counter)
 
     @property
     def mutants(self) -> int:
@@ -84,6 +86,9 @@ class Summary:
         if self.reasons:
             lines.append("rejection reasons seen: " + ", ".join(
                 f"{k} {v}" for k, v in self.reasons.most_common()))
+        if self.refusals:
+            lines.append("refusals (LoadError), by kind:")
+            lines += [f"  {v:>6}  {k}" for k, v in self.refusals.most_common(15)]
         seen = Counter((f["format"], f["what"]) for f in self.failures)
         for (fmt, what), k in seen.most_common(30):
             lines.append(f"FAIL {fmt} x{k}: {what}")
@@ -356,6 +361,7 @@ def _one(target: Path, options: dict, per_mutant: float, summary: Summary):
     except srs.LoadError as exc:
         if not str(exc).strip() or "Traceback" in str(exc):
             return "crashed", "a LoadError without a plain message"
+        summary.refusals[_kind(str(exc))] += 1
         return "refused", None
     except TimeoutError as exc:
         return "slow", str(exc)
@@ -366,6 +372,14 @@ def _one(target: Path, options: dict, per_mutant: float, summary: Summary):
     dropped = set(res.report.get("dropped_identifying", []))
     broken = check(res, dropped)
     return ("crashed", broken) if broken else ("loaded", None)
+
+
+def _kind(message: str) -> str:
+    """A refusal's message without file names and numbers, cut short: its kind."""
+    text = re.sub(r"mutant\.\w+(:[^ ]*)?", "FILE", message)
+    text = re.sub(r"\([^)]*\)", "(...)", text)
+    text = re.sub(r"\d[\d,.]*", "N", text)
+    return text[:90]
 
 
 def main(argv=None) -> int:
