@@ -57,8 +57,10 @@ class LoadResult:
         ``conflict_id`` and ``kept`` (True for the version loaded under ``conflicts="last"``).
     report : dict
         Counts, counts per reason and per measure, for each file what was detected, and
-        ``files_skipped``: the files (and sheets) set aside as not exports, each as
-        ``{"file": ..., "reason": ...}``.
+        ``files_skipped``: the files, sheets and archive members set aside as not exports,
+        each as ``{"file": ..., "reason": ...}``; ``swallowed_lines`` (lines a quote left
+        open folded into a cell) and ``national_identifiers`` (files whose client id is a
+        national identifier such as an NHS number).
     """
 
     data: pd.DataFrame
