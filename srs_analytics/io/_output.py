@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -128,17 +130,26 @@ def write_csv(frame: pd.DataFrame, path: Path, *, sep: str = ",") -> None:
     header = io.StringIO()
     csv.writer(header, delimiter=sep, lineterminator="\n").writerow(
         [str(c) for c in frame.columns])
-    with open(path, "wb") as fh:
+
+    def render(start: int):
+        part = frame.iloc[start:start + _CHUNK]
+        cols = [_cell_text(part.iloc[:, j], sep) for j in range(part.shape[1])]
+        if not cols:
+            return b"\n" * len(part)
+        cols[-1] = pc.binary_join_element_wise(cols[-1], _s(""), _s("\n"))
+        line = pc.binary_join_element_wise(*cols, _s(sep)) if len(cols) > 1 else cols[0]
+        return _bytes(line)
+
+    starts = range(0, len(frame), _CHUNK)
+    with open(path, "wb") as fh, ThreadPoolExecutor(max_workers=2) as pool:
         fh.write(header.getvalue().encode("utf-8"))
-        for start in range(0, len(frame), _CHUNK):
-            part = frame.iloc[start:start + _CHUNK]
-            cols = [_cell_text(part.iloc[:, j], sep) for j in range(part.shape[1])]
-            if not cols:
-                fh.write(b"\n" * len(part))
-                continue
-            cols[-1] = pc.binary_join_element_wise(cols[-1], _s(""), _s("\n"))
-            line = pc.binary_join_element_wise(*cols, _s(sep)) if len(cols) > 1 else cols[0]
-            fh.write(_bytes(line))
+        # Arrow releases the GIL: the next chunk is built while this one is written
+        pending = deque(pool.submit(render, s) for s in starts[:2])
+        for s in starts[2:]:
+            fh.write(pending.popleft().result())
+            pending.append(pool.submit(render, s))
+        while pending:
+            fh.write(pending.popleft().result())
 
 
 def _bytes(arr: pa.Array) -> memoryview:

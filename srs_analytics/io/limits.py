@@ -78,20 +78,23 @@ class ReadLimits:
             f"load(..., settings=LoadSettings(limits=ReadLimits({name}=N))).")
 
 
-def check_lines(raw: bytes, name: str, limits: ReadLimits) -> None:
+def check_lines(raw: bytes, name: str, limits: ReadLimits) -> int | None:
     """Stop when a line of ``raw`` is longer than ``limits.max_line_bytes``.
 
     Lines end at a line feed, or at a carriage return in a file without line feeds. The
-    scan runs in numpy, 32 MiB at a time (about 0.1 s for 200 MB).
+    scan runs in numpy, 32 MiB at a time (about 0.1 s for 200 MB). Returns the number of
+    line feeds when it scanned for them (``None`` for a file shorter than the cap, or one
+    without line feeds), which saves the reader a second pass.
     """
     cap = limits.max_line_bytes
     if len(raw) <= cap:
-        return
+        return None
     sep = 10 if b"\n" in raw else 13
     buf = np.frombuffer(raw, dtype=np.uint8)
-    last, step = -1, 1 << 25  # the position of the last line end seen
+    last, step, seen = -1, 1 << 25, 0  # the position of the last line end seen
     for start in range(0, len(buf), step):
         ends = np.flatnonzero(buf[start:start + step] == sep)
+        seen += len(ends)
         if len(ends):
             ends += start
             lengths = np.diff(ends, prepend=last) - 1
@@ -104,6 +107,7 @@ def check_lines(raw: bytes, name: str, limits: ReadLimits) -> None:
             _too_long(buf, sep, last + 1, min(start + step, len(buf)) - last - 1, name, limits)
     if len(buf) - last - 1 > cap:
         _too_long(buf, sep, last + 1, len(buf) - last - 1, name, limits)
+    return seen if sep == 10 else None
 
 
 def _too_long(buf: np.ndarray, sep: int, begin: int, length: int, name: str,

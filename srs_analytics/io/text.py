@@ -182,7 +182,7 @@ def read_text(path: Path | str, data: bytes | None = None, *, name: str | None =
                         "The loader reads delimited text (.csv, .tsv, .txt), workbooks "
                         "(.xlsx, .xls, .ods), Parquet, SQLite and ZIP archives of CSV files, "
                         "each by its file name ending.")
-    check_lines(raw, name, limits)
+    feeds = check_lines(raw, name, limits)
     # UTF-8 from disk: pandas' C parser reads the file itself; only the head is decoded here
     fast = data is None and enc in ("utf-8", "utf-8-sig")
     try:
@@ -192,7 +192,7 @@ def read_text(path: Path | str, data: bytes | None = None, *, name: str | None =
                         "Give its encoding with encoding=... (--encoding on the command line), "
                         "for example 'cp1252', or leave it out to have it detected.") from None
     text = text.lstrip("\ufeff")
-    lines = _physical_lines(raw if fast else text)
+    lines = _physical_lines(raw, feeds) if fast else _physical_lines(text)
     del raw
     # split lines as the CSV parser does (not str.splitlines, which also splits on \v, \f...)
     head_lines = re.split(r"\r\n|\r|\n", text[:200_000])[: HEADER_SCAN + 50]
@@ -266,11 +266,14 @@ def read_text(path: Path | str, data: bytes | None = None, *, name: str | None =
     return tidy(RawTable(name, frame, rows, info, table, reason, message))
 
 
-def _physical_lines(content: bytes | str) -> int:
-    """The number of lines an editor shows (a last line without a line end counts)."""
+def _physical_lines(content: bytes | str, feeds: int | None = None) -> int:
+    """The number of lines an editor shows (a last line without a line end counts).
+
+    ``feeds`` is the number of line feeds when already counted.
+    """
     nl, cr, crlf = (("\n", "\r", "\r\n") if isinstance(content, str)
                     else (b"\n", b"\r", b"\r\n"))
-    n = content.count(nl)
+    n = content.count(nl) if feeds is None else feeds
     if cr in content:  # a carriage return alone ends a line too; with a line feed, once
         n += content.count(cr) - content.count(crlf)
     return n + (1 if content and not content.endswith((nl, cr)) else 0)

@@ -188,8 +188,8 @@ class _Row:
     first_day: pd.Timestamp  # LoadSettings.earliest_date
     last_day: pd.Timestamp  # LoadSettings.as_of, or today
     as_of_given: bool  # the last day is an as_of the user gave (not today)
-    reader_reason: np.ndarray  # the reader's verdict on the row's line (None: fine)
-    reader_message: np.ndarray
+    reader_reason: np.ndarray | None  # the reader's verdicts on rows (None: all fine)
+    reader_message: np.ndarray | None
 
 
 @dataclass(frozen=True)
@@ -255,11 +255,17 @@ class Check:
 
 
 def _unclosed_quote(r: _Row) -> np.ndarray:
-    return r.reader_reason == "unclosed_quote"
+    return _reader_said(r, "unclosed_quote")
 
 
 def _extra_fields(r: _Row) -> np.ndarray:
-    return r.reader_reason == "extra_fields"
+    return _reader_said(r, "extra_fields")
+
+
+def _reader_said(r: _Row, code: str) -> np.ndarray:
+    if r.reader_reason is None:
+        return np.zeros(len(r.client_id), dtype=bool)
+    return r.reader_reason == code
 
 
 def _reader_message(r: _Row, rows: np.ndarray) -> np.ndarray:
@@ -526,14 +532,13 @@ def check_shared(base: pd.DataFrame, colnames: Mapping[str, str], settings: Load
     out["session_date"] = dates.where(taken).astype("datetime64[ns]")
     out["session_number"] = snum.where(~snum_bad)
 
-    none = np.full(len(idx), None, dtype=object)
-    reason, message = reader if reader is not None and reader[0] is not None else (none, none)
+    reason, message = reader if reader is not None and reader[0] is not None else (None, None)
     row = _Row(base=base, label=label, client_id=out["client_id"],
                raw_date=value(raw.astype("str")), dates=dates, snum=snum, snum_bad=snum_bad,
                max_session=settings.max_session_number, first_day=first, last_day=last,
                as_of_given=settings.as_of is not None,
-               reader_reason=np.asarray(reason, dtype=object),
-               reader_message=np.asarray(message, dtype=object))
+               reader_reason=None if reason is None else np.asarray(reason, dtype=object),
+               reader_message=None if message is None else np.asarray(message, dtype=object))
     for n, stage in enumerate(_ROW_STAGES):
         reason = np.full(len(idx), None, dtype=object)
         message = np.full(len(idx), None, dtype=object)
