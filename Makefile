@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench sample clean dashboard lab readme-image
+.PHONY: demo test bench fuzz sample clean dashboard lab readme-image
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_analytics.py
 	$(BIN)/python benchmarks/bench_caseload.py
+
+# A long mutation fuzz of the readers (a short one runs in the tests): FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 600
+FUZZ_SEED ?= 1
+fuzz: $(STAMP)
+	$(BIN)/python tests/io/_fuzz.py --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) --keep fuzz-failures
 
 sample: $(STAMP)
 	$(BIN)/python data/sample/build.py

@@ -44,6 +44,12 @@ def _load_options(p: argparse.ArgumentParser) -> None:
                    "from the file given last (default: hold both back)")
     p.add_argument("--keep-identifying", action="store_true",
                    help="keep columns that identify people (dropped by default)")
+    p.add_argument("--as-of", metavar="DATE",
+                   help="the day the data is checked as of (yyyy-mm-dd): sessions dated "
+                   "after it are rejected (default: today)")
+    p.add_argument("--limit", action="append", metavar="NAME=N", default=[],
+                   help="raise a cap on what a file may make the loader read, e.g. "
+                   "max_columns=20000 (repeat for several; see ReadLimits)")
 
 
 def _history_option(p: argparse.ArgumentParser) -> None:
@@ -60,7 +66,8 @@ def _expected_model(args, data):
     if not args.history:
         return fit_expected(data)
     history = load(args.history, source=args.source, mapping=args.mapping,
-                   dayfirst=args.dayfirst, item_scale=args.item_scale, encoding=args.encoding)
+                   dayfirst=args.dayfirst, item_scale=args.item_scale, encoding=args.encoding,
+                   as_of=args.as_of, settings=_load_settings(args))
     return fit_expected(history.data)
 
 
@@ -80,7 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     _load_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--rejected-out", metavar="FILE",
-                   help="write the rejected rows (with reasons and raw values) as CSV")
+                   help="write the rejected rows (with reasons and raw values): .csv, .tsv, "
+                   ".parquet or .xlsx")
 
     p = sub.add_parser("convert", help="write the canonical table")
     _load_options(p)
@@ -179,8 +187,8 @@ def _load(args, *, quiet: bool = False):
 
     res = load(args.paths, source=args.source, mapping=args.mapping, dayfirst=args.dayfirst,
                item_scale=args.item_scale, encoding=args.encoding, sheet=args.sheet,
-               keep_identifying=args.keep_identifying,
-               conflicts="last" if args.keep_last else "hold")
+               keep_identifying=args.keep_identifying, as_of=args.as_of,
+               conflicts="last" if args.keep_last else "hold", settings=_load_settings(args))
     skipped = res.report.get("files_skipped", [])
     if skipped and not quiet:
         _say(f"note: {len(skipped)} file(s) or sheet(s) skipped, not ORS/SRS exports: "
@@ -188,14 +196,59 @@ def _load(args, *, quiet: bool = False):
     return res
 
 
-def _check_output(path: str) -> Path:
+def _load_settings(args):
+    """LoadSettings with the caps given by --limit NAME=N."""
+    from .io import LoadSettings, ReadLimits
+
+    caps = {}
+    for item in args.limit:
+        name, _, value = item.partition("=")
+        name = name.strip().replace("-", "_")
+        if name not in ReadLimits.__dataclass_fields__:
+            raise LoadError(f"--limit {item}: no limit is called {name!r}; the limits are "
+                            f"{', '.join(ReadLimits.__dataclass_fields__)}.")
+        try:
+            caps[name] = float(value) if name == "max_compression_ratio" else int(
+                value.replace("_", "").replace(",", ""))
+        except ValueError:
+            raise LoadError(f"--limit {item}: the value must be a number, as in "
+                            f"--limit {name}=20000.") from None
+    try:
+        return LoadSettings(limits=ReadLimits(**caps))
+    except ValueError as exc:
+        raise LoadError(f"--limit: {exc}.") from None
+
+
+def _check_output(path: str, inputs=(), option: str = "output") -> Path:
+    """The output path, refused when its ending is unknown or it is one of the inputs."""
     out = Path(path)
     if out.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise LoadError(f"The output file {path} must end in one of "
+        raise LoadError(f"The {option} file {path} must end in one of "
                         f"{', '.join(OUTPUT_SUFFIXES)}.")
     if out.parent and not out.parent.exists():
-        raise LoadError(f"The folder {out.parent} for the output does not exist.")
+        raise LoadError(f"The folder {out.parent} for the {option} does not exist.")
+    _not_an_input(out, inputs, option)
     return out
+
+
+def _not_an_input(out: Path, inputs, option: str) -> None:
+    """Refuse to write over an input (``convert in.csv -o in.csv`` would destroy it)."""
+    from .io.readers import gather_inputs
+
+    if not inputs or not out.exists():
+        return
+    try:
+        files = gather_inputs(list(inputs))[0]
+    except LoadError:
+        return  # the load reports the missing input
+    for f in files:
+        try:
+            same = Path(f.item).samefile(out)
+        except OSError:
+            same = False
+        if same:
+            raise LoadError(f"The {option} file {out} is one of the inputs: writing it would "
+                            "overwrite the export being read. Choose another file name.")
 
 
 def _json_report(res) -> dict:
@@ -204,13 +257,13 @@ def _json_report(res) -> dict:
 
 
 def cmd_validate(args) -> int:
+    from .io.writers import write_table
+
     if args.rejected_out:
-        out = Path(args.rejected_out)
-        if not out.parent.exists():
-            raise LoadError(f"The folder {out.parent} for --rejected-out does not exist.")
+        _check_output(args.rejected_out, args.paths, "--rejected-out")
     res = _load(args, quiet=True)  # the report lists the skipped files
     if args.rejected_out:
-        res.rejected.to_csv(args.rejected_out, index=False)
+        write_table(res.rejected, args.rejected_out)
     if args.json:
         print(json.dumps(_json_report(res), indent=2, ensure_ascii=False))
     else:
@@ -223,7 +276,7 @@ def cmd_validate(args) -> int:
 def cmd_convert(args) -> int:
     from .io.writers import write_canonical
 
-    out = _check_output(args.output)
+    out = _check_output(args.output, args.paths)
     res = _load(args)
     write_canonical(res.data, out)
     r = res.report
@@ -254,7 +307,7 @@ def cmd_clients(args) -> int:
     from .io.writers import write_table
     from .outcomes import OutcomeSettings
 
-    out = _check_output(args.output)
+    out = _check_output(args.output, args.paths)
     cutoff = args.cutoff.strip().lower()
     try:
         cutoff = float(cutoff)  # a number; else a kind, checked by OutcomeSettings
@@ -287,7 +340,7 @@ def cmd_alerts(args) -> int:
     from .alerting import AlertSettings, alerts
     from .io.writers import write_table
 
-    out = _check_output(args.output) if args.output else None
+    out = _check_output(args.output, args.paths) if args.output else None
     since = None
     if args.since:
         since = pd.to_datetime(args.since, format="ISO8601", errors="coerce")
@@ -578,7 +631,7 @@ def _demo_exports(data, folder: Path) -> list[tuple[Path, dict]]:
 def cmd_demo(args) -> int:
     from .datasets import sample_path
     from .io import load
-    from .io.writers import write_canonical
+    from .io.writers import write_canonical, write_table
 
     outdir = Path(args.output_dir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -594,7 +647,7 @@ def cmd_demo(args) -> int:
         print(f"  {path.name:<20} {r['files'][0]['source']:<9} {r['loaded']:>6} loaded, "
               f"{r['rejected']} rejected, {r['skipped']} skipped")
     messy = load(sample_path("messy_export.csv"))
-    messy.rejected.to_csv(outdir / "messy_rejected.csv", index=False)
+    write_table(messy.rejected, outdir / "messy_rejected.csv")
     print("\nThe deliberately messy export messy_export.csv (a title line, decimal commas, "
           "day-first dates, bad cells):")
     print(f"  {messy!r}")

@@ -6,8 +6,9 @@ table -> the analyses. The writers turn a canonical table back into the layouts 
 feedback systems export (for the synthetic sample data and round-trip tests).
 """
 
+from ._errors import LimitError, LoadError
+from .limits import ReadLimits
 from .loader import LoadResult, load
-from .readers import LoadError
 from .validation import REASONS, LoadSettings
 from .writers import (
     redcap_mapping,
@@ -21,7 +22,8 @@ from .writers import (
 )
 
 __all__ = [
-    "REASONS", "LoadError", "LoadResult", "LoadSettings", "load", "redcap_mapping",
+    "REASONS", "LimitError", "LoadError", "LoadResult", "LoadSettings", "ReadLimits", "load",
+    "redcap_mapping",
     "write_camcops", "write_canonical", "write_mhsds", "write_openfit", "write_redcap",
     "write_table", "write_wide",
 ]

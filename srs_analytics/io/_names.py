@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 # Measures whose scores can sit side by side in a wide table, longest first for matching.
@@ -13,12 +14,14 @@ WIDE_MEASURES = ("CGSRS", "GSRS", "CSRS", "CORS", "YCORS", "SRS", "ORS")
 def norm(name: object) -> str:
     """Lower-case a column name and keep letters and digits only ('#' reads as 'number').
 
+    Accents are dropped and ``ß`` reads as ``ss``, so that ``Prénom`` is ``prenom``.
+
     Examples
     --------
-    >>> norm(" Session # "), norm("Total_ORS"), norm("client-ID")
-    ('sessionnumber', 'totalors', 'clientid')
+    >>> norm(" Session # "), norm("Total_ORS"), norm("client-ID"), norm("Straße")
+    ('sessionnumber', 'totalors', 'clientid', 'strasse')
     """
-    s = str(name).replace("#", "number").lower()
+    s = unicodedata.normalize("NFKD", str(name).replace("#", "number").casefold())
     return re.sub(r"[^0-9a-z]", "", s)
 
 
@@ -65,15 +68,48 @@ _WIDE_TOTAL = re.compile(
 _WIDE_SKIP = re.compile(rf"^(?:({_MEASURE_RE})skip(?:ped)?|skip({_MEASURE_RE}))$")
 
 # Identifying information, dropped on load unless asked for (names, dates of birth, e-mail,
-# addresses, phone numbers, NHS and other ID numbers and their descriptions).
+# addresses, phone numbers, health, social-security and other ID numbers and their
+# descriptions), in English and in the languages of the services that use the measures
+# (matched on normalised names: "Prénom" is "prenom", "Straße" is "strasse").
 _IDENTIFYING = re.compile(
-    r"(first|last|fore|sur|full|middle|given|family|maiden|pref(erred)?)name"
-    r"|^name$|^(client|patient|person|provider|clinician|therapist|staff)name$"
-    r"|dob$|dateofbirth|birthdate|birthday|^born$"
-    r"|e?mail|address|street|postcode|postalcode|zipcode|^zip$|^city$|^town$"
-    r"|phone|mobile|telephone|^tel$"
-    r"|nhsnumber|nhsno|^nhs$|socialsecurity|^ssn$|medicare|medicaid|insurance(number|id|no)"
+    # names of the client and of people close to them
+    r"(first|last|fore|sur|full|middle|given|family|maiden|birth|nick|pref(erred)?|vor|nach"
+    r"|familien|ruf|geburts|maedchen)name"
+    r"|^names?$|^(client|patient|person|provider|clinician|therapist|staff|parent|guardian"
+    r"|carer|caregiver|mother|father|mum|mom|dad|child|kin|contact|gp|doctor|partner|spouse"
+    r"|relative|emergencycontact)s?name$|^namedes|^alias$|initials$"
+    r"|^noms?$|^nom(de|du|patient|client|enfant|complet|famille|naissance)|(patient|client)nom$"
+    r"|prenom|^nombres?$|^apellidos?$|^naam$|achternaam|voornaam|^cognome$|^nome$"
+    r"|nextofkin|^kin$|emergencycontact"
+    # dates of birth
+    r"|dob$|dateofbirth|birthdate|birthday|^born$|geburtsdatum|geburtstag|naissance"
+    r"|fechadenacimiento|geboortedatum|datadinascita|fodselsdato|fodelsedatum"
+    # contact and address
+    r"|e?mail|courriel|address|adresse|anschrift|street|strasse|postcode|postalcode|zipcode"
+    r"|^zip$|^plz$|postleitzahl|codepostal|^npa$|^city$|^town$|^ville$|^wohnort$|^ort$"
+    r"|phone|mobil|^tel(no|nr|number)?$|telefon|^handy|^natel|^fax$|^cell$|^portable$|^movil$"
+    r"|cellulare"
+    # health, social-security and other national or record numbers
+    r"|nhsnumber|nhsno|^nhs$|chinumber|^chi$|^hcn$|^hcnumber$|mrn$|medicalrecord"
+    r"|hospitalnumber|hospitalno|hospno|^ninumber$|^nino$|nationalinsurance|^ahv|^avs$"
+    r"|socialsecurity|securitesociale|^ssn$|^nir$|sozialversicherung|^svnr$"
+    r"|versichertennummer|medicare|medicaid|insurance(number|id|no)|passport|reisepass"
+    r"|passeport|driverslicen|drivinglicen|^nhi$|nhinumber|^ihi$|^bsn$|burgerservicenummer"
+    r"|personnummer|^cpr$|cprnummer|codicefiscale|healthcard|^ohip|^iban$|ipaddress"
     r"|iddesc\d*$|idshortdesc\d*$|idnum\d*$"
+)
+# What the description of an ID number says when the number is a national identifier.
+_NATIONAL = (
+    (r"\bnhs\b", "NHS number"), (r"\bchi\b", "CHI number"),
+    (r"\bh\s*&\s*c\b|health and care", "Health and Care number"),
+    (r"national insurance|\bnino?\b", "National Insurance number"),
+    (r"social security|\bssn\b|s[ée]curit[ée] sociale", "social security number"),
+    (r"medicare|medicaid", "Medicare or Medicaid number"),
+    (r"\bnhi\b|national health index", "National Health Index number"),
+    (r"\bihi\b|individual healthcare identifier", "Individual Healthcare Identifier"),
+    (r"\bahv\b|\bavs\b", "AHV number"), (r"\bbsn\b|burgerservice", "citizen service number"),
+    (r"personnummer|\bcpr\b", "personal identity number"),
+    (r"passport", "passport number"), (r"\bnational\b", "national identifier"),
 )
 
 
@@ -108,6 +144,21 @@ def wide_field(name: object) -> tuple[str, str] | None:
     return None
 
 
+def national_id(descriptions: Iterable[str]) -> str | None:
+    """What kind of national identifier ID-number descriptions name, if any.
+
+    Examples
+    --------
+    >>> national_id(["NHS number (synthetic)"]), national_id(["Local clinic number"])
+    ('NHS number', None)
+    """
+    texts = [str(d).lower() for d in descriptions]
+    for pattern, kind in _NATIONAL:
+        if any(re.search(pattern, t) for t in texts):
+            return kind
+    return None
+
+
 def is_identifying(name: object) -> bool:
     """Whether a column looks like it holds identifying information.
 
@@ -115,6 +166,8 @@ def is_identifying(name: object) -> bool:
     --------
     >>> [is_identifying(c) for c in ["Client_FirstName", "DOB", "redcap_event_name", "Client_ID"]]
     [True, True, False, False]
+    >>> [is_identifying(c) for c in ["Prénom", "Geburtsdatum", "CHI Number", "Next of kin"]]
+    [True, True, True, True]
     """
     n = norm(name)
     return bool(_IDENTIFYING.search(n))

@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 
 from ..schema import CANONICAL_SCHEMA, ITEM_COLUMNS, SENSITIVE_COLUMNS, coerce_canonical
-from .readers import SUPPORTED, LoadError, gather_inputs, has_score_columns, read_any
+from ._errors import LimitError, LoadError
+from ._header import has_score_columns
+from .readers import SUPPORTED, gather_inputs, read_any
 from .sources import layout, read_mapping
 from .validation import FATES, REASONS, LoadSettings, assemble, check_block, check_shared
 
@@ -56,8 +58,10 @@ class LoadResult:
         ``conflict_id`` and ``kept`` (True for the version loaded under ``conflicts="last"``).
     report : dict
         Counts, counts per reason and per measure, for each file what was detected, and
-        ``files_skipped``: the files (and sheets) set aside as not exports, each as
-        ``{"file": ..., "reason": ...}``.
+        ``files_skipped``: the files, sheets and archive members set aside as not exports,
+        each as ``{"file": ..., "reason": ...}``; ``swallowed_lines`` (lines a quote left
+        open folded into a cell) and ``national_identifiers`` (files whose client id is a
+        national identifier such as an NHS number).
     """
 
     data: pd.DataFrame
@@ -121,6 +125,11 @@ class LoadResult:
         for note in r.get("notes", []):
             lines.append("")
             lines.append("Note: " + note)
+        for f in r.get("national_identifiers", []):
+            lines.append("")
+            lines.append(f"Identifying: the client_id of {f['file']} is a national identifier "
+                         f"({f['kind']}, column {f['column']}). Pseudonymise it before sharing "
+                         "the table.")
         if r["sensitive_columns"]:
             lines.append("")
             lines.append("Sensitive free text kept: " + ", ".join(r["sensitive_columns"])
@@ -144,7 +153,7 @@ class LoadResult:
 def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None = None,
          item_scale: str | None = None, keep_identifying: bool = False,
          conflicts: str = "hold", encoding: str | None = None, sheet: str | None = None,
-         settings: LoadSettings | None = None) -> LoadResult:
+         as_of=None, settings: LoadSettings | None = None) -> LoadResult:
     """Load SRS/ORS exports into one canonical table.
 
     Parameters
@@ -175,8 +184,12 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
         Read only this sheet of a workbook. By default every sheet is read, and sheets
         without ORS/SRS columns (a summary, notes) are skipped and listed in
         ``report["files_skipped"]`` as ``book.xlsx:Summary``, as long as one sheet is data.
+    as_of : date-like, optional
+        The day the data is checked as of: sessions dated after it are rejected
+        (``future_date``). Default: today.
     settings : LoadSettings, optional
-        Boundary-rule settings (total tolerance, instruments); the keyword arguments above
+        Boundary-rule settings (total tolerance, instruments, the earliest date, the caps
+        on what a file may make the readers parse: ``limits``); the keyword arguments above
         override its fields.
 
     Returns
@@ -189,8 +202,8 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     ------
     LoadError
         For input that cannot be read at all (a missing or empty file, no recognisable
-        columns, ambiguous dates, a folder holding no export); the message names the file
-        and says what to do.
+        columns, ambiguous dates, a folder holding no export, a file over a cap of
+        ``settings.limits``); the message names the file and says what to do.
 
     Examples
     --------
@@ -212,10 +225,12 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
                         "DataFrames.")
     m = read_mapping(mapping)
     base = settings or LoadSettings()
-    base = replace(base, dayfirst=m.get("dayfirst", dayfirst if dayfirst is not None
-                                        else base.dayfirst),
-                   item_scale=m.get("item_scale", item_scale or base.item_scale))
-    source = m.get("source", source)
+    if not isinstance(base, LoadSettings):
+        raise LoadError(f"settings must be a LoadSettings; got {type(base).__name__}.")
+    base = replace(base, dayfirst=_one_of("dayfirst", m, dayfirst, base.dayfirst),
+                   item_scale=_one_of("item_scale", m, item_scale, base.item_scale),
+                   as_of=as_of if as_of is not None else base.as_of)
+    source = _one_of("source", m, source, None)
 
     inputs, not_read = gather_inputs(flat)
     tables, parts, files, passed_over = [], [], [], list(not_read)
@@ -223,10 +238,21 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     for i, inp in enumerate(inputs):
         name = inp.item.name if isinstance(inp.item, Path) else f"<DataFrame {i + 1}>"
         try:  # in a folder, an unreadable file is passed over, as is one without ORS/SRS data
-            raw = read_any(inp.item, index=i, sheet=sheet, encoding=encoding)
+            raw, members = read_any(inp.item, index=i, sheet=sheet, encoding=encoding,
+                                    limits=base.limits)
+        except LimitError:
+            raise  # a cap reached stops the load, wherever the file was found
         except LoadError as exc:
             if inp.found_in is None:
                 raise
+            passed_over.append(_passed(name, exc, inp.found_in))
+            continue
+        passed_over += [{**f, "found_in": inp.found_in} for f in members]
+        if not raw:
+            exc = LoadError(f"{name} holds no table the loader reads: " + " ".join(
+                f"{f['file']}: {_first_sentence(f['reason'])}." for f in members))
+            if inp.found_in is None:
+                raise exc
             passed_over.append(_passed(name, exc, inp.found_in))
             continue
         try:
@@ -270,8 +296,9 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
         raise LoadError(f"Internal check failed: the loaded table does not meet the canonical "
                         f"schema ({str(exc)[:500]}). Please report this.") from None
 
-    rejected = _ledger(every[every["status"].eq("rejected")], tables)
-    skipped = _ledger(every[every["status"].eq("skipped")], tables)
+    hidden = [f["dropped_identifying"] for f in files]
+    rejected = _ledger(every[every["status"].eq("rejected")], tables, hidden)
+    skipped = _ledger(every[every["status"].eq("skipped")], tables, hidden)
     dup_table = coerce_canonical(dups.drop(columns=_INTERNAL, errors="ignore"))
     conf_table = _conflict_table(confl)
     report = _report(every, status, canonical, files, conflicts, unresolved)
@@ -279,6 +306,21 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     if sheet is not None and not workbooks:
         report["notes"].append(f"sheet={sheet!r} was given, but no input is a workbook.")
     return LoadResult(canonical, rejected, skipped, dup_table, conf_table, report)
+
+
+_FLAGS = {"dayfirst": "--dayfirst / --monthfirst", "item_scale": "--item-scale",
+          "source": "--source"}
+
+
+def _one_of(name: str, mapping: dict, given, default):
+    """A setting the mapping and an argument may both give: once, or twice the same."""
+    if name in mapping:
+        if given is not None and given != mapping[name]:
+            raise LoadError(f"The mapping sets {name} to {mapping[name]!r}, and {name}="
+                            f"{given!r} was given too ({_FLAGS[name]} on the command line). "
+                            "They disagree: give it in one place only.")
+        return mapping[name]
+    return given if given is not None else default
 
 
 class _NotAnExport(LoadError):
@@ -349,11 +391,17 @@ def _read_table(t, lay, tnum, base, keep_identifying, parts) -> dict:
              "unused_columns": lay.unused, "data_rows": len(t.frame),
              "non_data_rows": int(lay.non_data.sum()) if lay.non_data is not None
              else 0, "not_administered": lay.not_administered,
-             "notes": list(lay.notes)}
+             "client_id_national": lay.national_id, "notes": list(lay.notes)}
     if entry["non_data_rows"]:
         entry["notes"].append(f"{entry['non_data_rows']} {lay.non_data_reason}: "
                               "not data, not counted.")
-    shared, found = check_shared(lay.base, lay.column_mapping, base, where=t.name)
+    if entry.get("swallowed_lines"):
+        entry["notes"].append(
+            f"{entry['swallowed_lines']} line(s) were swallowed by quotes left open: they are "
+            "inside one cell of the row before them (rejected as unclosed_quote) and are not "
+            "counted as rows. Close the quotes and load the file again.")
+    shared, found = check_shared(lay.base, lay.column_mapping, base, where=t.name,
+                                 reader=(t.row_reason, t.row_message))
     entry["date_order"] = found["date_order"] if found["date_order"] != "none" else None
     blocks = []
     for bnum, block in enumerate(lay.blocks):
@@ -467,13 +515,19 @@ def _with_identifying(data: pd.DataFrame, tables, files) -> pd.DataFrame:
     return pd.concat([data, extra], axis=1)
 
 
-def _ledger(rows: pd.DataFrame, tables) -> pd.DataFrame:
-    """Rejected or skipped rows with where they came from and their raw cells as JSON."""
+def _ledger(rows: pd.DataFrame, tables, hidden) -> pd.DataFrame:
+    """Rejected or skipped rows with where they came from and their raw cells as JSON.
+
+    The identifying columns dropped from the data (``hidden``, per table) are left out of
+    the raw cells too.
+    """
     out = pd.DataFrame({c: rows[c] for c in ["source_file", "source_row", "reason", "message",
                                              "client_id", "measure"] if c in rows})
     raw = pd.Series("", index=rows.index, dtype=object)
     for tnum, group in rows.groupby("_table"):
-        cells = tables[tnum].frame.loc[group["_pos"].to_numpy()]
+        frame = tables[tnum].frame
+        frame = frame.drop(columns=[c for c in hidden[tnum] if c in frame.columns])
+        cells = frame.loc[group["_pos"].to_numpy()]
         cells = cells.astype(object).where(cells.notna(), None)
         raw[group.index] = [json.dumps(r, default=str, ensure_ascii=False)
                             for r in cells.to_dict(orient="records")]
@@ -526,10 +580,14 @@ def _report(every, status, data, files, policy, unresolved) -> dict:
         "data_rows": int(sum(f["data_rows"] for f in files)),
         "non_data_rows": int(sum(f["non_data_rows"] for f in files)),
         "blank_rows": int(sum(f.get("blank_rows", 0) for f in files)),
+        "swallowed_lines": int(sum(f.get("swallowed_lines", 0) for f in files)),
         "not_administered": int(sum(f["not_administered"] for f in files)),
         "by_measure": {k: int(v) for k, v in data["measure"].value_counts().sort_index().items()},
         "by_reason": {k: int(v) for k, v in reasons.items()},
         "dropped_identifying": dropped,
+        "national_identifiers": [{"file": f["file"], "column": f["column_mapping"].get(
+            "client_id"), "kind": f["client_id_national"]} for f in files
+            if f.get("client_id_national")],
         "sensitive_columns": sensitive,
         "clients": int(data["client_id"].nunique()),
         "clinicians": int(data["clinician_id"].nunique()),

@@ -32,8 +32,11 @@ import numpy as np
 import pandas as pd
 
 from ..instruments import INSTRUMENTS, snomed_map
-from ._names import SYNONYMS, canonical_field, is_identifying, norm, wide_field
-from .readers import LoadError, RawTable
+from ._errors import LoadError
+from ._header import known_name
+from ._names import SYNONYMS, canonical_field, is_identifying, national_id, norm, wide_field
+from ._raw import RawTable
+from .cells import is_blank
 
 SOURCES = ("canonical", "wide", "openfit", "camcops", "mhsds", "mapping")
 _COMMON = ["client_id", "episode_id", "clinician_id", "site", "session_date",
@@ -47,6 +50,7 @@ _CAMCOPS_ITEMS = {
 }
 _OPENFIT_MARKS = {"orsq1", "srsq1", "totalors", "totalsrs"}
 _OPTIONS = ("item_scale", "dayfirst", "source")
+_ALL_OPTIONS = ("measure", "rater", *_OPTIONS)
 _CHILD_VERSION = {"ORS": "CORS", "SRS": "CSRS", "GSRS": "CGSRS"}
 
 
@@ -75,6 +79,7 @@ class Layout:
     non_data_reason: str = ""
     not_administered: int = 0
     notes: list[str] = field(default_factory=list)
+    national_id: str | None = None  # the client id is a national identifier (NHS number...)
 
 
 def read_mapping(mapping) -> dict:
@@ -100,7 +105,12 @@ def read_mapping(mapping) -> dict:
         path = Path(mapping)
         if not path.is_file():
             raise LoadError(f"The mapping file {path} does not exist.")
-        text = path.read_text(encoding="utf-8-sig")
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise LoadError(f"The mapping file {path.name} is not UTF-8 text (byte "
+                            f"{exc.start + 1} cannot be read); save it as UTF-8 and try "
+                            "again.") from None
         try:
             if path.suffix.lower() in (".yaml", ".yml"):
                 import yaml
@@ -119,19 +129,54 @@ def read_mapping(mapping) -> dict:
                             f"column names; got {type(mapping['columns']).__name__}.")
         columns = dict(mapping["columns"])
         options = {k: v for k, v in mapping.items() if k != "columns"}
+        unknown = [k for k in options if k not in _ALL_OPTIONS]
+        if unknown:
+            raise LoadError(f"The mapping has the option(s) {', '.join(map(repr, unknown))}, "
+                            f"which it does not know; its options are "
+                            f"{', '.join(_ALL_OPTIONS)}, beside 'columns'.")
     else:  # flat form: every key but the options names a column
         options = {k: v for k, v in mapping.items() if k in _OPTIONS}
         columns = {k: v for k, v in mapping.items() if k not in _OPTIONS}
         if str(columns.get("measure", "")).upper() in INSTRUMENTS:
             options["measure"] = columns.pop("measure")
     allowed = set(SYNONYMS) | {"measure"}
-    for key in columns:
-        base = key.split(".", 1)[1] if "." in key else key
+    for key, col in columns.items():
+        base = key.split(".", 1)[1] if isinstance(key, str) and "." in key else key
         if base not in allowed:
             raise LoadError(f"The mapping names '{key}', which is not a canonical field. "
                             f"Use one of: {', '.join(sorted(allowed))} (or MEASURE.field for "
                             "a wide layout).")
+        if not isinstance(col, str) or not col.strip():
+            raise LoadError(f"The mapping's '{key}' must be a column name (text); got "
+                            f"{_kind(col)}.")
+    _check_options(options)
     return {"columns": columns, **options}
+
+
+def _kind(v) -> str:
+    """A value's type in the words of JSON ("the text 'false'", "a list")."""
+    if isinstance(v, str):
+        return f"the text {v!r}"
+    return {bool: "true/false", list: "a list", dict: "an object", type(None): "null",
+            int: "a number", float: "a number"}.get(type(v), type(v).__name__) + (
+        f" ({v!r})" if isinstance(v, (bool, int, float)) else "")
+
+
+def _check_options(options: dict) -> None:
+    """Each option of a mapping has its type: a text option a word, dayfirst true/false."""
+    if "dayfirst" in options and not isinstance(options["dayfirst"], bool):
+        raise LoadError("The mapping's dayfirst must be true or false (without quotes); got "
+                        f"{_kind(options['dayfirst'])}.")
+    choices = {"item_scale": ("points", "mm"), "source": SOURCES}
+    for k in ("item_scale", "source", "measure", "rater"):
+        if k not in options:
+            continue
+        v = options[k]
+        if not isinstance(v, str) or not v.strip():
+            raise LoadError(f"The mapping's {k} must be a word (text); got {_kind(v)}.")
+        if k in choices and v not in choices[k]:
+            raise LoadError(f"The mapping's {k} must be one of {', '.join(choices[k])}; got "
+                            f"{v!r}.")
 
 
 def detect_source(columns: list[str]) -> str:
@@ -161,9 +206,13 @@ def detect_source(columns: list[str]) -> str:
                 "This looks like a REDCap export, but its score columns are not recognised "
                 "(REDCap has no shared ORS/SRS instrument). Give a column mapping with "
                 "mapping=... or --mapping FILE (see the README's REDCap example).")
-        shown = ", ".join(map(str, columns[:12])) + (" ..." if len(columns) > 12 else "")
+        known = [str(c) for c in columns if known_name(c)]
+        found_words = (f"recognised: {', '.join(known[:12])}" if known else
+                       "no name is recognised; if the first row holds data rather than "
+                       "column names, add a header row")
         raise LoadError(
-            f"No recognisable ORS/SRS columns (found: {shown}). Expected a measure column "
+            f"No recognisable ORS/SRS columns among its {len(columns)} columns ({found_words})."
+            " Expected a measure column "
             "with items or totals, ORS/SRS columns side by side (e.g. 'ORS 1', 'SRS total'), "
             "or one of the OpenFIT, CamCOPS or NHS MHSDS layouts. For any other layout give "
             "a column mapping (mapping=... or --mapping FILE).")
@@ -284,9 +333,7 @@ def _wide(t: RawTable, source: str, mapping: dict, common: dict | None = None,
 
 
 def _blank(s: pd.Series) -> pd.Series:
-    if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
-        return s.isna()
-    return s.isna() | s.astype("str").str.strip().eq("")
+    return is_blank(s)
 
 
 def _redcap_non_data(t: RawTable, no_scores: pd.Series) -> np.ndarray | None:
@@ -313,6 +360,17 @@ def _camcops(t: RawTable, source: str, mapping: dict) -> Layout:
                             "not used; export the ID numbers with the dump.")
         lay.notes.append("No ID number column holds values; the server's patient record "
                          "(_patient__pk) is used, which is not stable across tablets.")
+    else:
+        num = norm(id_col).removeprefix("patientidnum")
+        descs = [n[k] for k in (f"patientiddesc{num}", f"patientidshortdesc{num}") if k in n]
+        kind = national_id(pd.unique(t.frame[descs].stack().dropna().astype("str")))
+        if kind:
+            lay.national_id = kind
+            lay.notes.append(
+                f"The client id is {id_col}, which its description calls a national "
+                f"identifier ({kind}). It links the sessions of a person, but it identifies "
+                "them: replace it (pseudonymise it) before the canonical table leaves the "
+                "service.")
     colmap = {"client_id": id_col}
     for f, k in (("session_number", "qsession"), ("session_date", "qdate")):
         if k in n:
@@ -327,9 +385,9 @@ def _camcops(t: RawTable, source: str, mapping: dict) -> Layout:
         frame["rater"] = other.astype("str").str.strip().str.lower().where(
             who.eq("1")).fillna(who.map({"0": "self", "1": "other"}))
         colmap["rater"] = n["qwho"]
-    notes = lay.notes
+    notes, national = lay.notes, lay.national_id
     lay = _split(source, frame, colmap)
-    lay.notes = notes
+    lay.notes, lay.national_id = notes, national
     lay.consumed = [n[k] for k in ("qwhoother", "current") if k in n]
     block = frame[[c for c in frame.columns if c in _BLOCK_FIELDS]]
     if "current" in n:

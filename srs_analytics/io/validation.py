@@ -8,7 +8,6 @@ is an error. Every check is vectorised over the whole table.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -17,9 +16,13 @@ import numpy as np
 import pandas as pd
 
 from .. import _text as tx
+from .._checks import check_choice, check_number
 from ..instruments import INSTRUMENTS, Instrument
 from ..schema import ITEM_COLUMNS
-from .readers import LoadError
+from ._errors import LoadError
+from .cells import categorize, parse_numbers, parse_skip, text, value
+from .dates import parse_dates
+from .limits import ReadLimits
 
 #: Where each administration read ends up (the ``status`` of the loader's ledger).
 FATES = ("loaded", "rejected", "skipped", "duplicate", "conflict")
@@ -51,12 +54,6 @@ _STATUS = {"open": "open", "active": "open", "ongoing": "open",
            "completed": "closed_planned", "closedunplanned": "closed_unplanned",
            "unplanned": "closed_unplanned", "dropout": "closed_unplanned",
            "droppedout": "closed_unplanned"}
-_YES = {"y", "yes", "1", "true", "t", "skip", "skipped", "ja", "j", "oui", "si", "x"}
-_NO = {"n", "no", "0", "false", "f", "nein", "non", ""}
-_DMY = re.compile(
-    r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
-
-
 @dataclass(frozen=True)
 class LoadSettings:
     """What the loader needs to know beyond the files; every field can be overridden.
@@ -74,181 +71,73 @@ class LoadSettings:
         as rounding (0.5: a total rounded to a whole number).
     instruments : mapping
         The measures and their ranges (:data:`srs_analytics.instruments.INSTRUMENTS`).
+    as_of : date-like or None
+        The day the data is checked as of: a session dated after it is rejected
+        (``future_date``). ``None`` is today, the day the check runs.
+    earliest_date : date-like
+        Sessions dated before it are rejected (``date_too_early``): 2000-01-01, as the ORS
+        (Miller, Duncan et al. 2003; copyright 2000) and the SRS (Duncan et al. 2003) did
+        not exist before, so an earlier date is a typing error or a placeholder such as
+        ``01/01/1900``.
+    max_session_number : int
+        The largest session number taken as one (10,000; this project's choice: twenty
+        years of weekly sessions are about 1,000). A larger one is rejected
+        (``invalid_session_number``), as an identifier rather than a count.
+    limits : ReadLimits
+        The caps on what a file may make the readers decompress and parse.
     """
 
     dayfirst: bool | None = None
     item_scale: str | None = None
     total_tolerance: float = 0.5
     instruments: Mapping[str, Instrument] = field(default_factory=lambda: INSTRUMENTS)
+    as_of: object = None
+    earliest_date: object = "2000-01-01"
+    max_session_number: int = 10_000
+    limits: ReadLimits = field(default_factory=ReadLimits)
+
+    def __post_init__(self) -> None:
+        if self.dayfirst is not None and not isinstance(self.dayfirst, (bool, np.bool_)):
+            raise LoadError(f"dayfirst must be True, False or None; got {self.dayfirst!r} "
+                            f"({type(self.dayfirst).__name__}).")
+        if self.item_scale is not None:
+            try:
+                check_choice("item_scale", self.item_scale, ("points", "mm"))
+            except ValueError as exc:
+                raise LoadError(f"{exc} ('points' is 0-10, 'mm' is 0-100).") from None
+        for name, low in (("total_tolerance", 0), ("max_session_number", 1)):
+            try:
+                check_number(name, getattr(self, name), low,
+                             integer=name == "max_session_number")
+            except ValueError as exc:
+                raise LoadError(f"{exc}.") from None
+        if not isinstance(self.limits, ReadLimits):
+            raise LoadError("limits must be a ReadLimits; got "
+                            f"{type(self.limits).__name__}.")
+        for name in ("as_of", "earliest_date"):
+            object.__setattr__(self, name, _day(getattr(self, name), name))
+
+    def date_bounds(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """The first and the last session date taken (``as_of`` or today)."""
+        last = self.as_of if self.as_of is not None else pd.Timestamp.now().normalize()
+        return self.earliest_date, last.as_unit("us")
 
 
-def _per_value(s: pd.Series, func) -> pd.Series:
-    """Apply a text function to each distinct value once (IDs and categories repeat)."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    u = pd.Series(uniques, dtype="str")
-    mapped = func(u)
-    if len(u) and str(s.dtype) == "str" and mapped.equals(u):
-        return s  # already clean text: keep the column as it is
-    values = mapped.to_numpy(dtype=object, na_value=None)
-    taken = np.append(values, None)[codes] if len(values) else np.full(len(s), None)
-    return pd.Series(taken, index=s.index, dtype="str")
-
-
-def _key(s: pd.Series) -> pd.Series:
-    """Normalised text of each cell, for matching category values."""
-    return _per_value(s, lambda u: u.str.lower().str.replace(r"[^0-9a-z]", "", regex=True))
-
-
-def _text(s: pd.Series) -> pd.Series:
-    """Cells as stripped text; blanks become missing; whole floats lose their '.0'."""
-    if pd.api.types.is_float_dtype(s.dtype):
-        whole = s.notna() & (s % 1 == 0) & (s.abs() < 1e15)
-        out = s.astype("str")
-        return out.where(~whole, s.where(whole).astype("Int64").astype("str"))
-    return _per_value(s, lambda u: u.str.strip().replace("", None))
-
-
-def categorize(s: pd.Series, table: Mapping[str, str], keep_unknown: bool = False) -> pd.Series:
-    """Map free-text category values to canonical ones; unknown values become missing."""
-    def one(u):
-        k = u.str.lower().str.replace(r"[^0-9a-z]", "", regex=True)
-        out = k.map(dict(table))
-        if keep_unknown:
-            out = out.fillna(u.str.strip().str.lower().str.replace(r"\s+", "_", regex=True)
-                             .replace("", None))
-        return out
-    return _per_value(s, one)
-
-
-def parse_numbers(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Numbers from cells, accepting decimal commas; returns (values, not-a-number mask)."""
-    if pd.api.types.is_bool_dtype(s.dtype):
-        s = s.astype(float)
-    if pd.api.types.is_numeric_dtype(s.dtype):
-        return s.astype("float64"), pd.Series(False, index=s.index)
-    txt = _text(s)
-    vals = pd.to_numeric(txt.str.replace(",", ".", regex=False), errors="coerce")
-    vals = vals.astype("float64")
-    bad = txt.notna() & vals.isna()
-    return vals, bad
-
-
-def parse_skip(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Skip flags in either style (Y/N or 1/0); returns (skipped, invalid flag)."""
-    if pd.api.types.is_bool_dtype(s.dtype):
-        return s.fillna(False).astype(bool), pd.Series(False, index=s.index)
-    k = _key(s).fillna("")
-    yes, no = k.isin(_YES), k.isin(_NO) | s.isna()
-    return yes, ~(yes | no)
-
-
-def parse_dates(s: pd.Series, *, dayfirst: bool | None, where: str) -> tuple[pd.Series, str]:
-    """Dates from text, date cells or Excel serial numbers (each distinct value parsed once).
-
-    Day-first or month-first order is read from the data: a first part above 12 means
-    day-first, a second part above 12 month-first. When no date tells and ``dayfirst`` is
-    not given, this raises :class:`LoadError` rather than guess.
-
-    Returns the dates (normalised to midnight, ``NaT`` where unreadable) and a description
-    of what was found.
-    """
-    if len(s) == 0 or s.isna().all():
-        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"), "none"
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    parsed, found = _parse_distinct_dates(pd.Series(uniques), dayfirst, where)
-    values = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
-    return pd.Series(values[codes], index=s.index), found
-
-
-def _parse_distinct_dates(s: pd.Series, dayfirst: bool | None, where: str
-                          ) -> tuple[pd.Series, str]:
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-    if pd.api.types.is_datetime64_any_dtype(s.dtype):
-        return s.dt.tz_localize(None).dt.normalize().astype("datetime64[ns]") if getattr(
-            s.dt, "tz", None) else s.dt.normalize().astype("datetime64[ns]"), "date cells"
-    found = []
-    if pd.api.types.is_numeric_dtype(s.dtype):
-        return _excel_serial(s), "Excel serial numbers"
-    obj = s.astype(object)
-    is_dt = obj.map(lambda v: hasattr(v, "year") and hasattr(v, "month"), na_action="ignore")
-    is_dt = is_dt.fillna(False).astype(bool)
-    if is_dt.any():
-        out[is_dt] = pd.to_datetime(obj[is_dt], errors="coerce").dt.normalize()
-        found.append("date cells")
-    txt = _text(s.where(~is_dt).astype("str"))
-    left = txt.notna()
-    if left.any():  # the common case first: plain yyyy-mm-dd, parsed in C
-        plain = pd.to_datetime(txt[left], format="%Y-%m-%d", errors="coerce")
-        if plain.notna().any():
-            out[plain.index[plain.notna()]] = plain[plain.notna()]
-            found.append("ISO (yyyy-mm-dd)")
-            left = left & out.isna()
-    if left.any():
-        iso = pd.to_datetime(txt[left], format="ISO8601", errors="coerce")
-        iso = iso.where(txt[left].str.match(r"^\d{4}-\d{1,2}-\d{1,2}"))
-        ok = iso.notna()
-        if ok.any():
-            out[iso.index[ok]] = iso[ok].dt.tz_localize(None).dt.normalize() if iso.dt.tz \
-                else iso[ok].dt.normalize()
-            if "ISO (yyyy-mm-dd)" not in found:
-                found.append("ISO (yyyy-mm-dd)")
-        left = left & out.isna()
-    if left.any():
-        serial = pd.to_numeric(txt[left], errors="coerce")
-        serial = serial[serial.between(1, 2958465)]
-        if len(serial):
-            out[serial.index] = _excel_serial(serial)
-            found.append("Excel serial numbers")
-            left = left & out.isna()
-    if left.any():
-        parts = txt[left].str.extract(_DMY).dropna()
-        if len(parts):
-            a, b, y = (parts[i].astype(int) for i in range(3))
-            order = _date_order(a, b, dayfirst, where)
-            day, month = (a, b) if order == "day-first" else (b, a)
-            year = y.where(y >= 100, np.where(y < 70, 2000 + y, 1900 + y))
-            out[parts.index] = pd.to_datetime(
-                pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce")
-            found.append(order)
-            left = left & out.isna()
-    if left.any():  # month names ("3 Apr 2026"): unambiguous
-        named = txt[left][txt[left].str.contains("[A-Za-z]{3}", regex=True)]
-        if len(named):
-            parsed = pd.to_datetime(named, format="mixed", errors="coerce",
-                                    dayfirst=bool(dayfirst))
-            out[named.index] = parsed.dt.normalize()
-            if parsed.notna().any():
-                found.append("month names")
-    return out, ", ".join(found) or "unreadable"
-
-
-def _excel_serial(s: pd.Series) -> pd.Series:
-    v = pd.to_numeric(s, errors="coerce")
-    v = v.where(v.between(1, 2958465))
-    return (pd.Timestamp("1899-12-30") + pd.to_timedelta(v.round(), unit="D")).astype(
-        "datetime64[ns]")
-
-
-def _date_order(a: pd.Series, b: pd.Series, dayfirst: bool | None, where: str) -> str:
-    if dayfirst is not None:
-        return "day-first" if dayfirst else "month-first"
-    first, second = bool((a > 12).any()), bool((b > 12).any())
-    if first and not second:
-        return "day-first"
-    if second and not first:
-        return "month-first"
-    example = f"{a.iloc[0]:02d}/{b.iloc[0]:02d}"
-    if first and second:
-        raise LoadError(
-            f"The dates in {where} mix day-first and month-first order (some have a first "
-            "part above 12, others a second part above 12). Fix the file, or say which "
-            "order is right with dayfirst=True or dayfirst=False (--dayfirst / --monthfirst "
-            "on the command line); rows that do not fit will be rejected.")
-    raise LoadError(
-        f"The dates in {where} could be day-first or month-first: no date has a part above "
-        f"12 (e.g. {example}), so the order cannot be read from the data and will not be "
-        "guessed. Say which it is with dayfirst=True (3 April for 03/04) or dayfirst=False "
-        "(March 4); on the command line, --dayfirst or --monthfirst.")
+def _day(v, name: str) -> pd.Timestamp | None:
+    """A date-like setting as a Timestamp at midnight (``None`` stays ``None``)."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        raise LoadError(f"{name} must be a date such as 2026-03-31; got {v!r}.")
+    try:
+        t = pd.Timestamp(v)
+    except (ValueError, TypeError, OverflowError):
+        t = pd.NaT
+    if pd.isna(t):
+        raise LoadError(f"{name} must be a date such as 2026-03-31; got {v!r}.")
+    if t.tzinfo is not None:
+        t = t.tz_localize(None)
+    return t.normalize().as_unit("us")
 
 
 def detect_item_scale(items, setting: str | None) -> str:
@@ -294,7 +183,13 @@ class _Row:
     raw_date: pd.Series  # the session date as written (text; missing when blank)
     dates: pd.Series  # parsed, NaT where blank or unreadable
     snum: pd.Series  # session number as a number, NaN where blank or not a number
-    snum_bad: pd.Series  # written, but not a whole number of 1 or more
+    snum_bad: pd.Series  # written, but not a whole number from 1 to max_session_number
+    max_session: int  # LoadSettings.max_session_number
+    first_day: pd.Timestamp  # LoadSettings.earliest_date
+    last_day: pd.Timestamp  # LoadSettings.as_of, or today
+    as_of_given: bool  # the last day is an as_of the user gave (not today)
+    reader_reason: np.ndarray | None  # the reader's verdicts on rows (None: all fine)
+    reader_message: np.ndarray | None
 
 
 @dataclass(frozen=True)
@@ -324,7 +219,7 @@ class _Block:
 
     def cells(self, name: str) -> pd.Series:
         """The raw cells of a column as stripped text (messages quote them as written)."""
-        return _text(_column(self.block, name))
+        return text(_column(self.block, name))
 
 
 @dataclass(frozen=True)
@@ -359,6 +254,24 @@ class Check:
     fate: str = "rejected"
 
 
+def _unclosed_quote(r: _Row) -> np.ndarray:
+    return _reader_said(r, "unclosed_quote")
+
+
+def _extra_fields(r: _Row) -> np.ndarray:
+    return _reader_said(r, "extra_fields")
+
+
+def _reader_said(r: _Row, code: str) -> np.ndarray:
+    if r.reader_reason is None:
+        return np.zeros(len(r.client_id), dtype=bool)
+    return r.reader_reason == code
+
+
+def _reader_message(r: _Row, rows: np.ndarray) -> np.ndarray:
+    return r.reader_message[rows]
+
+
 def _no_client_id(r: _Row) -> np.ndarray:
     return r.client_id.isna().to_numpy(dtype=bool)
 
@@ -384,7 +297,7 @@ def _unknown_measure(b: _Block) -> np.ndarray:
 
 
 def _unknown_measure_message(b: _Block, rows: np.ndarray) -> pd.Series:
-    return ("Measure '" + _text(b.measure)[rows].fillna("(empty)") + "' is not one of "
+    return ("Measure '" + text(b.measure)[rows].fillna("(empty)") + "' is not one of "
             + ", ".join(b.names) + ".")
 
 
@@ -452,13 +365,42 @@ def _bad_date_message(r: _Row, rows: np.ndarray) -> pd.Series:
     return r.label("session_date") + " '" + r.raw_date[rows] + "' is not a readable date."
 
 
+def _future_date(r: _Row) -> np.ndarray:
+    return (r.dates > r.last_day).to_numpy(dtype=bool, na_value=False)
+
+
+def _future_date_message(r: _Row, rows: np.ndarray) -> pd.Series:
+    when = (f"the as-of date given ({r.last_day:%Y-%m-%d})" if r.as_of_given
+            else f"today ({r.last_day:%Y-%m-%d})")
+    return (r.label("session_date") + " " + _days(r.dates[rows]) + " is after " + when
+            + ": a session cannot be rated before it happens.")
+
+
+def _early_date(r: _Row) -> np.ndarray:
+    return (r.dates < r.first_day).to_numpy(dtype=bool, na_value=False)
+
+
+def _early_date_message(r: _Row, rows: np.ndarray) -> pd.Series:
+    return (r.label("session_date") + " " + _days(r.dates[rows]) + " is before "
+            + f"{r.first_day:%Y-%m-%d}, before the ORS and SRS existed (a typing error or a "
+            "placeholder date?).")
+
+
+def _days(dates: pd.Series) -> pd.Series:
+    """Dates as yyyy-mm-dd text (years below 1000 with leading zeros)."""
+    d = dates.dt
+    return (d.year.astype("str").str.zfill(4) + "-" + d.month.astype("str").str.zfill(2) + "-"
+            + d.day.astype("str").str.zfill(2))
+
+
 def _bad_session_number(r: _Row) -> np.ndarray:
     return r.snum_bad.to_numpy(dtype=bool)
 
 
 def _bad_session_number_message(r: _Row, rows: np.ndarray) -> pd.Series:
-    written = _text(_column(r.base, "session_number"))[rows].fillna("")
-    return r.label("session_number") + " '" + written + "' is not a whole number of 1 or more."
+    written = text(_column(r.base, "session_number"))[rows].fillna("")
+    return (r.label("session_number") + " '" + written + "' is not a whole number from 1 to "
+            + f"{r.max_session:,}.")
 
 
 def _no_session(r: _Row) -> np.ndarray:
@@ -471,6 +413,11 @@ def _no_session_message(r: _Row, rows: np.ndarray) -> str:
 
 #: The boundary rules in the order applied: a row gets the first that applies to it.
 CHECKS: tuple[Check, ...] = (
+    Check("unclosed_quote", "a quote left open in a text file swallowed the lines after it "
+          "into one cell of this row",
+          _unclosed_quote, _reader_message, per_row=True),
+    Check("extra_fields", "the row has values beyond the header's last column (its cells "
+          "are shifted)", _extra_fields, _reader_message, per_row=True),
     Check("missing_client_id", "no client identifier",
           _no_client_id, _no_client_id_message, per_row=True),
     Check("invalid_skip_flag", "a skip flag that is neither yes/no nor 1/0",
@@ -495,7 +442,13 @@ CHECKS: tuple[Check, ...] = (
           _total_mismatch, _total_mismatch_message),
     Check("invalid_date", "a session date that cannot be read as a date",
           _bad_date, _bad_date_message, per_row=True),
-    Check("invalid_session_number", "a session number that is not a whole number of 1 or more",
+    Check("future_date", "a session date after today (or after the as-of date given)",
+          _future_date, _future_date_message, per_row=True),
+    Check("date_too_early", "a session date before 2000, when the measures did not exist "
+          "(LoadSettings.earliest_date)", _early_date, _early_date_message, per_row=True),
+    Check("invalid_session_number",
+          "a session number that is not a whole number from 1 to 10,000 "
+          "(LoadSettings.max_session_number)",
           _bad_session_number, _bad_session_number_message, per_row=True),
     Check("missing_session", "neither a session date nor a session number",
           _no_session, _no_session_message, per_row=True),
@@ -541,23 +494,27 @@ def _apply(checks, context, reason: np.ndarray, message: np.ndarray, decided: np
 
 
 def check_shared(base: pd.DataFrame, colnames: Mapping[str, str], settings: LoadSettings,
-                 *, where: str) -> tuple[pd.DataFrame, dict]:
+                 *, where: str, reader: tuple | None = None) -> tuple[pd.DataFrame, dict]:
     """Parse the fields a raw row shares with all its administrations, once per row.
 
     Identifiers, the session (date and number), the rater and the descriptive columns.
     Returns the parsed fields plus the verdicts of the row-level checks of :data:`CHECKS`
-    (``missing_client_id``; ``invalid_date``, ``invalid_session_number`` and
-    ``missing_session``): for each run of consecutive row-level checks, the first reason
-    that applies and its message, which :func:`check_block` gives in the run's place in
-    the table. Also what was detected (``date_order``).
+    (the reader's ``unclosed_quote`` and ``extra_fields``, ``missing_client_id``; the
+    date and session checks): for each run of consecutive row-level checks, the first
+    reason that applies and its message, which :func:`check_block` gives in the run's
+    place in the table. Also what was detected (``date_order``).
+
+    ``reader`` is the reader's ``(reason, message)`` arrays for the rows of ``base`` (in
+    order), or ``None`` when it found nothing wrong. A session date outside the dates
+    taken (:meth:`LoadSettings.date_bounds`) is kept out of ``session_date``.
     """
     idx = base.index
     label = _labeller(colnames)
     out = pd.DataFrame(index=idx)
-    out["client_id"] = _text(_column(base, "client_id"))
-    out["episode_id"] = _text(_column(base, "episode_id")).fillna(out["client_id"])
+    out["client_id"] = text(_column(base, "client_id"))
+    out["episode_id"] = text(_column(base, "episode_id")).fillna(out["client_id"])
     for c in ("clinician_id", "site", "group_id", "comment"):
-        out[c] = _text(_column(base, c))
+        out[c] = text(_column(base, c))
     out["rater"] = categorize(_column(base, "rater"), _RATER, keep_unknown=True).fillna("self")
     out["age_group"] = categorize(_column(base, "age_group"), _AGE)
     out["format"] = categorize(_column(base, "format"), _FORMAT)
@@ -566,13 +523,22 @@ def check_shared(base: pd.DataFrame, colnames: Mapping[str, str], settings: Load
 
     raw = _column(base, "session_date")
     dates, date_order = parse_dates(raw, dayfirst=settings.dayfirst, where=where)
+    first, last = settings.date_bounds()
     snum, snum_bad = parse_numbers(_column(base, "session_number"))
-    snum_bad = snum_bad | (snum.notna() & ((snum < 1) | (snum % 1 != 0)))
-    out["session_date"] = dates
+    with np.errstate(invalid="ignore"):
+        snum_bad = snum_bad | (snum.notna() & ((snum < 1) | (snum % 1 != 0)
+                                               | (snum > settings.max_session_number)))
+    taken = dates.notna() & (dates >= first) & (dates <= last)
+    out["session_date"] = dates.where(taken).astype("datetime64[ns]")
     out["session_number"] = snum.where(~snum_bad)
 
+    reason, message = reader if reader is not None and reader[0] is not None else (None, None)
     row = _Row(base=base, label=label, client_id=out["client_id"],
-               raw_date=_text(raw.astype("str")), dates=dates, snum=snum, snum_bad=snum_bad)
+               raw_date=value(raw.astype("str")), dates=dates, snum=snum, snum_bad=snum_bad,
+               max_session=settings.max_session_number, first_day=first, last_day=last,
+               as_of_given=settings.as_of is not None,
+               reader_reason=None if reason is None else np.asarray(reason, dtype=object),
+               reader_message=None if message is None else np.asarray(message, dtype=object))
     for n, stage in enumerate(_ROW_STAGES):
         reason = np.full(len(idx), None, dtype=object)
         message = np.full(len(idx), None, dtype=object)

@@ -39,6 +39,7 @@ import pandas as pd
 from .. import _text as tx
 from ..instruments import ALLIANCE, INSTRUMENTS
 from ..schema import ITEM_COLUMNS, coerce_canonical
+from ._output import neutralise, write_csv
 from .loader import number_sessions
 
 __all__ = ["redcap_mapping", "write_camcops", "write_canonical", "write_mhsds",
@@ -135,13 +136,21 @@ def _dates_as_text(frame: pd.DataFrame, fmt: str) -> pd.DataFrame:
 def _write_frame(frame: pd.DataFrame, path: Path, *, european: bool = False,
                  sheet: str = "data", note: str | None = None,
                  text_suffixes=(".csv", ".tsv", ".txt")) -> Path:
-    """Write one table by suffix: text (csv, tsv), workbook (xlsx, ods) or Parquet."""
+    """Write one table by suffix: text (csv, tsv), workbook (xlsx, ods) or Parquet.
+
+    Text cells a spreadsheet would run as formulas are neutralised in text and workbook
+    files (:func:`._output.neutralise`); Parquet keeps every value as it is.
+    """
     suffix = path.suffix.lower()
     if suffix in text_suffixes:
         sep = ";" if european else ("\t" if suffix == ".tsv" else ",")
-        text = _dates_as_text(frame, "%d/%m/%Y" if european else "%Y-%m-%d")
-        text.to_csv(path, sep=sep, decimal="," if european else ".", float_format="%.6g",
-                    index=False, encoding="cp1252" if european else "utf-8", lineterminator="\n")
+        frame = neutralise(frame)
+        if european:
+            text = _dates_as_text(frame, "%d/%m/%Y")
+            text.to_csv(path, sep=sep, decimal=",", float_format="%.6g", index=False,
+                        encoding="cp1252", lineterminator="\n")
+        else:
+            write_csv(frame, path, sep=sep)
     elif suffix in (".xlsx", ".ods"):
         _write_workbook({sheet: frame}, path, european=european, note=note)
     elif suffix == ".parquet":
@@ -161,7 +170,7 @@ def _write_workbook(sheets: dict[str, pd.DataFrame], path: Path, *, european: bo
     with pd.ExcelWriter(path, engine="odf" if ods else "openpyxl", date_format=fmt,
                         datetime_format=fmt) as writer:
         for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
+            neutralise(frame).to_excel(writer, sheet_name=name, index=False)
         if note and ods:
             from odf import dc
 
@@ -204,12 +213,31 @@ def write_canonical(data: pd.DataFrame, path, *, european: bool = False,
 
 def write_table(frame: pd.DataFrame, path) -> Path:
     """Write any result table (the client table, the alerts...) by suffix: ``.csv``,
-    ``.tsv``, ``.parquet`` or ``.xlsx``. Text dates are ISO ``yyyy-mm-dd``.
+    ``.tsv`` (or ``.txt``, comma-separated), ``.parquet`` or ``.xlsx``.
+
+    Text dates are ISO ``yyyy-mm-dd`` and floats have six significant digits, as
+    ``DataFrame.to_csv(float_format="%.6g")`` writes them; the text is built in Arrow (a
+    few million rows take seconds). A text cell that a spreadsheet would run as a formula
+    (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return and is not a
+    plain number) gets a leading ``'`` in CSV, TSV and XLSX files (OWASP's advice on CSV
+    injection); Parquet keeps every value as it is.
 
     Returns
     -------
     Path
         The file written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> path = write_table(pd.DataFrame({"client_id": ["=cmd|' /C calc'!A0", "C1"],
+    ...                                  "total": [31.0, 36.5]}), pathlib.Path(tmp.name) / "t.csv")
+    >>> print(path.read_text(), end="")
+    client_id,total
+    '=cmd|' /C calc'!A0,31
+    C1,36.5
+    >>> tmp.cleanup()
     """
     return _write_frame(frame, _path(path), sheet="data")
 
@@ -444,7 +472,7 @@ def write_camcops(data: pd.DataFrame, path, *, task: str = "ors",
     if suffix == ".zip":
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, t in tables.items():
-                zf.writestr(f"{name}.tsv", _dates_as_text(t, "%Y-%m-%d").to_csv(
+                zf.writestr(f"{name}.tsv", _dates_as_text(neutralise(t), "%Y-%m-%d").to_csv(
                     sep="\t", index=False, lineterminator="\n", float_format="%.6g"))
             if note:
                 zf.comment = note.encode("utf-8")

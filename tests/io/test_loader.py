@@ -194,8 +194,8 @@ def test_a_folder_skips_and_reports_the_files_that_are_not_exports(tmp_path):
     skipped = {f["file"]: f["reason"] for f in r["files_skipped"]}
     assert sorted(skipped) == [".DS_Store", "README.md", "broken.csv", "clients.csv",
                                "notes.docx", "todo.txt"]
-    assert "No recognisable ORS/SRS columns (found: client_id, first_name)" in \
-        skipped["clients.csv"]
+    assert "No recognisable ORS/SRS columns among its 2 columns (recognised: client_id)" \
+        in skipped["clients.csv"]
     assert "PNG image" in skipped["broken.csv"] and ".docx file" in skipped["notes.docx"]
     assert all(set(f) == {"file", "reason"} for f in r["files_skipped"])
     text = res.to_text()

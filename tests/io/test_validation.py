@@ -25,6 +25,12 @@ BAD_ROWS = {
     "invalid_session_number": "C1,E1,2026-03-02,0,ORS,self,4,5,6,7,,",
     "missing_session": "C1,E1,,,ORS,self,4,5,6,7,,",
     "invalid_skip_flag": "C1,E1,2026-03-02,1,ORS,self,4,5,6,7,,maybe",
+    "future_date": "C1,E1,2099-03-02,1,ORS,self,4,5,6,7,,",
+    "date_too_early": "C1,E1,1999-12-31,1,ORS,self,4,5,6,7,,",
+    "extra_fields": "C1,E1,2026-03-02,1,ORS,self,4,5,6,7,,,5",
+    # a quote opened in the skip cell swallows the next line, which looks like a row
+    "unclosed_quote": 'C1,E1,2026-03-02,1,ORS,self,4,5,6,7,,"N\nC2,E2,2026-03-02,1,ORS,self,'
+                      '4,5,6,7,,N"',
 }
 
 
@@ -43,7 +49,8 @@ def test_each_reason_rejects_with_a_message_and_raw_values(write, reason):
     assert rej["source_file"] == "f.csv" and rej["source_row"] == 3
     assert len(rej["message"]) > 10
     raw = json.loads(rej["raw_values"])
-    assert list(raw) == HEADER.split(",")
+    assert list(raw)[:12] == HEADER.split(",")
+    assert list(raw)[12:] == (["(extra field 1)"] if reason == "extra_fields" else [])
 
 
 def test_messages_name_the_column_and_value(write):
@@ -207,7 +214,10 @@ def test_reasons_are_documented_in_the_order_applied():
     from srs_analytics.io.validation import CHECKS
 
     assert list(REASONS) == [c.code for c in CHECKS if c.fate == "rejected"]
-    assert list(REASONS)[:2] == ["missing_client_id", "invalid_skip_flag"]
+    assert list(REASONS)[:4] == ["unclosed_quote", "extra_fields", "missing_client_id",
+                                 "invalid_skip_flag"]
+    assert list(REASONS)[-5:] == ["invalid_date", "future_date", "date_too_early",
+                                  "invalid_session_number", "missing_session"]
     steps = [c.code for c in CHECKS]
     assert steps.index("skipped") == steps.index("invalid_skip_flag") + 1
     assert "skipped" not in REASONS
