@@ -46,7 +46,8 @@ def _load_options(p: argparse.ArgumentParser) -> None:
                    help="keep columns that identify people (dropped by default)")
     p.add_argument("--as-of", metavar="DATE",
                    help="the day the data is checked as of (yyyy-mm-dd): sessions dated "
-                   "after it are rejected (default: today)")
+                   "after it are rejected (default: today); for 'attention' also the day "
+                   "the list is drawn up (default: the latest session date in the data)")
     p.add_argument("--limit", action="append", metavar="NAME=N", default=[],
                    help="raise a cap on what a file may make the loader read, e.g. "
                    "max_columns=20000 (repeat for several; see ReadLimits)")
@@ -140,10 +141,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("attention", help="who needs attention now: one line per client with "
                        "an open episode whose latest session holds a warning or worse")
-    _load_options(p)
-    p.add_argument("--as-of", metavar="DATE",
-                   help="the day the list is drawn up (yyyy-mm-dd; default: the latest "
-                   "session date in the data); later sessions are left out")
+    _load_options(p)  # its --as-of is also the day the list is drawn up
     p.add_argument("--clinician", action="append", metavar="ID",
                    help="only this clinician's clients (repeat for several)")
     _history_option(p)
