@@ -37,9 +37,10 @@ import pandas as pd
 from . import _docstrings
 from ._checks import check_choice, check_number, require_columns
 from ._frames import column_map
+from .io import neutralise
 
-__all__ = ["FORMULA_PREFIXES", "MIN_KEY_BYTES", "RATER_ROLES", "KeyFileError",
-           "data_dictionary", "deidentify", "neutralise_formulas", "pseudonyms", "read_key",
+__all__ = ["MIN_KEY_BYTES", "RATER_ROLES", "KeyFileError",
+           "data_dictionary", "deidentify", "pseudonyms", "read_key",
            "write_research_export"]
 
 #: The shortest key accepted, in bytes (256 bits of a random key: ``secrets.token_hex(32)``
@@ -49,9 +50,6 @@ MIN_KEY_BYTES = 32
 #: rater field must not travel).
 RATER_ROLES = ("self", "parent", "carer", "guardian", "teacher", "partner", "sibling",
                "other")
-#: A text cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV
-#: Injection"): it gets a leading apostrophe.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _DATES = ("relative", "shift")
 _KINDS = {"client_id": "C", "episode_id": "E", "clinician_id": "T", "site": "S",
           "group_id": "G"}
@@ -141,34 +139,6 @@ def _shift_days(clients, key, max_days: int) -> np.ndarray:
     return shifts[codes]
 
 
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy in which every text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab
-    or a carriage return begins with an apostrophe, so that no spreadsheet runs it.
-
-    Numbers are left alone (a negative number is a number, not a formula).
-
-    Examples
-    --------
-    >>> neutralise_formulas(pd.DataFrame({"a": ["=1+1", "ok", "-2", None],
-    ...                                   "b": [-2.0, 1.0, 0.0, 3.0]}))
-           a    b
-    0  '=1+1 -2.0
-    1     ok  1.0
-    2    '-2  0.0
-    3    NaN  3.0
-    """
-    out = frame.copy()
-    for col in out.columns:
-        s = out[col]
-        if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
-            continue
-        text = s.astype("str")
-        risky = text.str.startswith(FORMULA_PREFIXES).fillna(False).to_numpy(dtype=bool)
-        if risky.any():
-            out[col] = text.mask(risky, "'" + text)
-    return out
-
-
 @_docstrings.fill
 def deidentify(
     data: pd.DataFrame,
@@ -222,7 +192,8 @@ def deidentify(
         ``items_imputed``, ``age_group`` (the age is never more precise than the group),
         ``format``, ``setting``, ``episode_status``, under their canonical names. The
         comment, the source file and row and every other column are left out; text that
-        a spreadsheet would run is neutralised (:func:`neutralise_formulas`).
+        a spreadsheet would run is neutralised (:func:`srs_analytics.io.neutralise`, the
+        rule of every writer).
 
     Notes
     -----
@@ -281,7 +252,7 @@ def deidentify(
     out = out[[c for c in order if c in out.columns]]
     out = out.sort_values(["client_id", "episode_id", "session_number", "measure", "rater"],
                           kind="stable", ignore_index=True)
-    return neutralise_formulas(out)
+    return neutralise(out)
 
 
 _DESCRIPTIONS = {

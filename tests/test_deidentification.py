@@ -17,11 +17,11 @@ from srs_analytics.deidentification import (
     KeyFileError,
     data_dictionary,
     deidentify,
-    neutralise_formulas,
     pseudonyms,
     read_key,
     write_research_export,
 )
+from srs_analytics.io import neutralise
 from srs_analytics.schema import coerce_canonical
 
 KEY = b"3f9c1e7a5b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d"
@@ -148,11 +148,12 @@ def test_text_that_a_spreadsheet_would_run_is_neutralised(sample):
         format=["=HYPERLINK(\"http://x\")", "+1", "@SUM(A1)", "paper"],
         setting=["-2+3", "in_person", "\tcmd", "in_person"])
     out = deidentify(rows, KEY)
-    assert sorted(out["format"]) == ["'+1", "'=HYPERLINK(\"http://x\")", "'@SUM(A1)", "paper"]
+    assert sorted(out["format"]) == ["'=HYPERLINK(\"http://x\")", "'@SUM(A1)", "+1", "paper"]
     assert set(out["setting"]) == {"'-2+3", "in_person", "'\tcmd"}
     assert (out["total"] >= 0).all()  # numbers are left alone
-    plain = neutralise_formulas(pd.DataFrame({"x": ["-5", "ok"], "y": [-5, 1]}))
-    assert plain["x"].tolist() == ["'-5", "ok"] and plain["y"].tolist() == [-5, 1]
+    # the one rule of every writer: a plain number as text is a number to a spreadsheet
+    plain = neutralise(pd.DataFrame({"x": ["-5", "-5+1", "ok"], "y": [-5, 1, 2]}))
+    assert plain["x"].tolist() == ["-5", "'-5+1", "ok"] and plain["y"].tolist() == [-5, 1, 2]
 
 
 # --------------------------------------------------------------------------- files

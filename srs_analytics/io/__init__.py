@@ -7,6 +7,7 @@ feedback systems export (for the synthetic sample data and round-trip tests).
 """
 
 from ._errors import LimitError, LoadError
+from ._output import neutralise
 from .limits import ReadLimits
 from .loader import LoadResult, load
 from .validation import REASONS, LoadSettings
@@ -23,7 +24,7 @@ from .writers import (
 
 __all__ = [
     "REASONS", "LimitError", "LoadError", "LoadResult", "LoadSettings", "ReadLimits", "load",
-    "redcap_mapping",
+    "neutralise", "redcap_mapping",
     "write_camcops", "write_canonical", "write_mhsds", "write_openfit", "write_redcap",
     "write_table", "write_wide",
 ]
