@@ -297,7 +297,10 @@ def _session_table(r, x, gid, starts, names, s):
     out["_n_lowest"] = n_low
     _over_episode(out, s)
     _divergence(out, r, gid, starts, s)
-    out["_detail"] = _joined(client + " " + _text(tx.numbers(t)), gid, n, ", ")
+    each = client + " " + _text(tx.numbers(t))
+    out["_detail"] = _joined(each, gid, n, ", ")
+    out["_below_detail"] = _joined(each[below], gid[below], n, ", ")
+    out["_above_detail"] = _joined(each[~below], gid[~below], n, ", ")
     return out
 
 

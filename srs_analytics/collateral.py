@@ -155,11 +155,16 @@ def _sessions(data, cols, s):
                  "ors_change": "self_ors_change",
                  "reliable_deterioration": "self_deterioration"})
     right = right.assign(_s=right["self_session"].to_numpy(dtype=float, na_value=np.nan))
-    known = left["_s"].notna().to_numpy()
-    found = pd.merge_asof(left[known].sort_values("_s", kind="stable"),
-                          right[right["_s"].notna().to_numpy()].sort_values("_s",
-                                                                            kind="stable"),
-                          on="_s", by=key, direction="backward")
+    left = left[left["_s"].notna().to_numpy()]
+    right = right[right["_s"].notna().to_numpy()]
+    if len(left) and len(right):
+        for k in key:  # one dtype on both sides of the ``by`` keys
+            left[k], right[k] = left[k].astype(object), right[k].astype(object)
+        found = pd.merge_asof(left.sort_values("_s", kind="stable"),
+                              right.sort_values("_s", kind="stable"), on="_s", by=key,
+                              direction="backward")
+    else:  # nothing to pair
+        found = left.assign(**{c: np.nan for c in right.columns if c not in left.columns})
     found = found.set_index("_row").reindex(np.arange(len(other)))
     out = other.copy()
     out["self_session"] = pd.array(found["self_session"].to_numpy(dtype=float,
