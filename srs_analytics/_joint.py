@@ -214,6 +214,7 @@ def _outcomes(data, cols, s, df):
 
 def _with_outcomes(r, o, cols, is_ors):
     """The change from intake, reliable change and clinical range of the outcome rows."""
+    o = o[o[cols["episode"]].isin(pd.unique(r["episode"])).to_numpy(dtype=bool)]
     keys = pd.DataFrame({"client": o[cols["client"]].to_numpy(dtype=object),
                          "episode": o[cols["episode"]].to_numpy(dtype=object),
                          "measure": o[cols["measure"]].to_numpy(dtype=object),

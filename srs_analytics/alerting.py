@@ -483,6 +483,7 @@ class _Context:
         want = pd.DataFrame({"ce": self._ce(client, episode),
                              "measure": np.asarray(measure, dtype=object),
                              "session": np.asarray(session, dtype=float)})
+        mine = mine[np.isin(mine["ce"].to_numpy(), want["ce"].to_numpy())]  # a few episodes
         got = want.merge(mine.drop_duplicates(on), how="left", on=on)["row"]
         return got.fillna(-1).to_numpy(dtype=np.int64)
 
@@ -551,11 +552,18 @@ class _Context:
     def divergence_etr(self):
         """For each row of the expected-response table: whether ``outcome_divergence`` is
         attached to the same outcome rating."""
-        ko, ke = self._keys("outcome"), self._keys("etr")
+        mask = self.divergence["mask"]
+        ke = self._keys("etr")
+        out = np.zeros(len(ke), dtype=bool)
+        if not mask.any():
+            return out
+        ko = self._keys("outcome")[mask]
+        near = np.flatnonzero(np.isin(ke["ce"].to_numpy(), ko["ce"].to_numpy()))
         on = list(ko.columns)
-        found = ko.assign(value=self.divergence["mask"]).drop_duplicates(on)
-        got = ke.merge(found, how="left", on=on)["value"]  # a left merge keeps the order
-        return got.fillna(False).to_numpy(dtype=bool)
+        got = ke.iloc[near].merge(ko.drop_duplicates(on).assign(value=True), how="left",
+                                  on=on)["value"]  # a left merge keeps the order
+        out[near] = got.fillna(False).to_numpy(dtype=bool)
+        return out
 
     @cached_property
     def groups(self):
