@@ -298,14 +298,27 @@ class _Context:
             out.append(values.take(pc.sort_indices(values)))
         return out
 
-    def _ce(self, client, episode):
-        """The client-episode code of each pair of ``client`` and ``episode`` values."""
+    @cached_property
+    def _indexes(self):
+        """The sorted clients and episodes as pandas indexes: their hash tables are built
+        once, for the lookups of a few values (:meth:`rows_of`)."""
+        return tuple(pd.Index(v.to_numpy(zero_copy_only=False).astype(object))
+                     for v in self._categories)
+
+    def _ce(self, client, episode, few=False):
+        """The client-episode code of each pair of ``client`` and ``episode`` values
+        (``few``: a handful of values, looked up in :attr:`_indexes`)."""
         clients, episodes = self._categories
 
         def codes(values, known):  # a hash lookup in arrow, far quicker than a Categorical
             found = pc.index_in(tx.text(values), value_set=known)
             return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
+        if few:
+            c_index, e_index = self._indexes
+            return (c_index.get_indexer(np.asarray(client, dtype=object)).astype(np.int64)
+                    * (len(episodes) + 1)
+                    + e_index.get_indexer(np.asarray(episode, dtype=object)))
         return codes(client, clients) * (len(episodes) + 1) + codes(episode, episodes)
 
     def _table(self, t, *other):
@@ -475,15 +488,17 @@ class _Context:
         session (-1 where there is none)."""
         tab = getattr(self, src)
         t = tab["table"]
-        mine = self._keys(src).assign(row=np.arange(len(t)))
-        mine["measure"] = mine["measure"].astype(object)
-        if self.cols["rater"] in t.columns:
-            mine = mine[(t[self.cols["rater"]] == "self").to_numpy(dtype=bool)]
-        on = ["ce", "measure", "session"]
-        want = pd.DataFrame({"ce": self._ce(client, episode),
+        want = pd.DataFrame({"ce": self._ce(client, episode, few=True),
                              "measure": np.asarray(measure, dtype=object),
                              "session": np.asarray(session, dtype=float)})
-        mine = mine[np.isin(mine["ce"].to_numpy(), want["ce"].to_numpy())]  # a few episodes
+        near = np.flatnonzero(np.isin(tab["ce"], want["ce"].to_numpy()))  # a few episodes
+        if self.cols["rater"] in t.columns:
+            near = near[(t[self.cols["rater"]].to_numpy(dtype=object)[near] == "self")]
+        mine = pd.DataFrame({"ce": tab["ce"][near],
+                             "measure": tab["measure"].take(near).to_numpy(
+                                 zero_copy_only=False).astype(object),
+                             "session": tab["session"][near], "row": near})
+        on = ["ce", "measure", "session"]
         got = want.merge(mine.drop_duplicates(on), how="left", on=on)["row"]
         return got.fillna(-1).to_numpy(dtype=np.int64)
 

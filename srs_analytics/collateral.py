@@ -157,8 +157,10 @@ def _rated_by_others(data, cols, s):
     if s.method != "points" or s.cutoff in ("a", "b", "c"):
         return data
     from_others = ~data[cols["rater"]].eq("self").to_numpy(dtype=bool, na_value=False)
-    wanted = pd.unique(data[cols["client"]].to_numpy(dtype=object)[from_others])
-    return data[data[cols["client"]].isin(wanted).to_numpy(dtype=bool)]
+    client = data[cols["client"]]
+    wanted = pd.unique(client.iloc[np.flatnonzero(from_others)])
+    rows = np.flatnonzero(client.isin(wanted).to_numpy(dtype=bool))
+    return data[[c for c in dict.fromkeys(cols.values()) if c in data.columns]].iloc[rows]
 
 
 def _sessions(data, cols, s):
