@@ -26,6 +26,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_analytics.py
 	$(BIN)/python benchmarks/bench_caseload.py
+	$(BIN)/python benchmarks/bench_couples.py
+	$(BIN)/python benchmarks/alert_volume.py
 
 # A long mutation fuzz of the readers (a short one runs in the tests): FUZZ_SECONDS=600
 FUZZ_SECONDS ?= 600
