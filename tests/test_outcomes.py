@@ -1,6 +1,6 @@
 """Outcomes: reliable change and clinical significance, checked against published counts.
 
-The reference data in ``tests/data/`` are copies of ``../shared/reference-data/`` (see
+The reference data in ``tests/data/`` are copies of published data sets (see
 ``tests/data/README.md`` for provenance). Everything else here is synthetic.
 """
 
