@@ -1,11 +1,13 @@
-"""What a page about one client shows, computed once for the widget view, the dashboard and
-the HTML report alike (so they cannot disagree).
+"""What a page shows, computed once for the widget views, the dashboard and the HTML reports
+alike (so they cannot disagree).
 
 Pure pandas: no widget, no drawing. :func:`client_page` gathers the chart tables, the
 alerts of the latest session with their suggestions, the progress-note line and the
 client's row of :func:`~srs_analytics.clients.client_table`; :func:`client_choices` orders
 a clinician's clients for a chooser, those on the attention list
-(:func:`srs_analytics.attention`) first.
+(:func:`srs_analytics.attention`) first. :func:`caseload_page` gathers the director's view
+of a period: the caseload charts' tables, the caseload table, the clinician comparison
+(small cells suppressed on request) and the attention list.
 """
 
 from __future__ import annotations
@@ -15,16 +17,23 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._checks import require_columns
+from .._checks import check_number, require_columns
 from .._select import client_rows
 from ..alerting import AlertSettings, alerts
+from ..caseload import CaseloadSettings, caseload_summary, suppress_small_cells
 from ..clients import ClientSettings, client_table
-from ..expected import ExpectedResponse
+from ..comparison import clinician_comparison
+from ..expected import ExpectedResponse, fit_expected
 from ..notes import progress_notes
+from ..plotting.caseload import caseload_rates_data, effect_sizes_data, outcome_categories_data
 from ..plotting.client import client_chart_data
 from ..plotting.items import items_chart_data
+from ..plotting.significance import jacobson_truax_data
+from ..triage import AttentionSettings, attention, open_episodes
 
-__all__ = ["ClientPage", "client_choices", "client_page", "clinician_choices"]
+__all__ = ["CASELOAD_FIELDS", "COMPARISON_FIELDS", "GROUPINGS", "CaseloadPage", "ClientPage",
+           "caseload_page", "client_choices", "client_page", "clinician_choices",
+           "month_choices"]
 
 _COLS = {"client": "client_id", "episode": "episode_id", "session": "session_number",
          "date": "session_date", "clinician": "clinician_id"}
@@ -166,3 +175,212 @@ def clinician_choices(data: pd.DataFrame) -> list[str]:
         return []
     return sorted(map(str, pd.unique(data["clinician_id"].dropna())))
 
+
+
+# --------------------------------------------------------------------------- the caseload
+#: The groupings a caseload page offers (None: the service alone), with their names.
+GROUPINGS = (("clinician", "Clinician"), ("site", "Site"), ("age_group", "Age group"),
+             ("service_type", "Service type"), ("format", "Format"), ("setting", "Setting"),
+             (None, "Whole service only"))
+#: The columns of the caseload table a page shows: (heading, column of
+#: :func:`~srs_analytics.caseload_summary`, kind: count, share or es).
+CASELOAD_FIELDS = (
+    ("Clients", "n_clients", "count"), ("Sessions", "n_sessions", "count"),
+    ("SRS ratings", "n_srs", "count"), ("SRS below 36", "share_srs_below_cutoff", "share"),
+    ("SRS at the ceiling", "share_srs_at_ceiling", "share"),
+    ("SRS completion", "share_srs_completion", "share"),
+    ("Sessions with an alert", "share_sessions_with_alert", "share"),
+    ("Episodes with a change", "n_change", "count"),
+    ("Reliable improvement", "share_reliable_improvement", "share"),
+    ("Recovered", "share_recovered", "share"), ("Dropout", "share_dropout", "share"),
+    ("Effect size (severity adjusted)", "severity_adjusted_es", "es"),
+)
+#: The columns of the clinician comparison a page shows.
+COMPARISON_FIELDS = (
+    ("Cases", "n_es", "count"), ("Severity-adjusted effect size", "severity_adjusted_es", "es"),
+    ("Shrunk towards the service", "shrunk_es", "es"),
+    ("Compared with the service", "compared_with_service", "text"),
+)
+
+
+@dataclass(frozen=True, eq=False)
+class CaseloadPage:
+    """Everything a page about the caseload of a period shows.
+
+    Attributes
+    ----------
+    start, end : pandas.Timestamp or None
+        The period (both days included; None: from the first or to the last session).
+    by : str or None
+        The grouping of the charts and the table (``"clinician"``, ``"site"``...).
+    clinicians : tuple of str or None
+        The chosen clinicians (None: all).
+    rates, outcomes, effects, jacobson_truax : pandas.DataFrame
+        The tables of :func:`~srs_analytics.plotting.caseload_rates_data`,
+        :func:`~srs_analytics.plotting.outcome_categories_data`,
+        :func:`~srs_analytics.plotting.effect_sizes_data` and
+        :func:`~srs_analytics.plotting.jacobson_truax_data`.
+    summary : pandas.DataFrame
+        :func:`~srs_analytics.caseload_summary` by clinician (and ``by``) for the chosen
+        clinicians, then the whole service's row (``group`` names each row); counts under
+        ``suppress_below`` as ``"<k"`` (:func:`~srs_analytics.suppress_small_cells`).
+    comparison : pandas.DataFrame
+        :func:`~srs_analytics.clinician_comparison` of the chosen clinicians, suppressed
+        the same way.
+    attention : pandas.DataFrame
+        :func:`~srs_analytics.attention` of the chosen clinicians as of ``as_of``.
+    counts : dict
+        ``n_clients``, ``n_sessions``, ``n_episodes`` (the chosen clinicians' sessions in
+        the period), ``n_open`` (their clients with an open episode at ``as_of``) and
+        ``n_attention``.
+    as_of : pandas.Timestamp
+        The day of the attention list.
+    suppress_below : int or None
+    """
+
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    by: str | None
+    clinicians: tuple | None
+    rates: pd.DataFrame = field(repr=False)
+    outcomes: pd.DataFrame = field(repr=False)
+    effects: pd.DataFrame = field(repr=False)
+    jacobson_truax: pd.DataFrame = field(repr=False)
+    summary: pd.DataFrame = field(repr=False)
+    comparison: pd.DataFrame = field(repr=False)
+    attention: pd.DataFrame = field(repr=False)
+    counts: dict = field(default_factory=dict)
+    as_of: pd.Timestamp | None = None
+    suppress_below: int | None = None
+
+    @property
+    def period(self) -> str:
+        """The period in words ("1 Jan 2025 to 31 Mar 2025", "all sessions")."""
+        def day(t):
+            return f"{t.day} {t:%b %Y}"
+
+        if self.start is None and self.end is None:
+            return "all sessions"
+        if self.start is None:
+            return f"up to {day(self.end)}"
+        if self.end is None:
+            return f"from {day(self.start)}"
+        return f"{day(self.start)} to {day(self.end)}"
+
+
+def caseload_page(data: pd.DataFrame, *, by: str | None = "clinician", start=None, end=None,
+                  clinicians=None, as_of=None, settings: CaseloadSettings | None = None,
+                  model: ExpectedResponse | None = None,
+                  suppress_below: int | None = None) -> CaseloadPage:
+    """Gather what a page about the caseload of a period shows.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The canonical table, the whole history (episodes begun before the period keep
+        their intake).
+    by : str or None, default "clinician"
+        One grouping of :data:`GROUPINGS` for the charts and the table.
+    start, end : date-like, optional
+        The period, both days included.
+    clinicians : sequence of str, optional
+        Only these clinicians' sessions, episodes and clients (the whole service stays in
+        the charts and the table as the line to compare with).
+    as_of : date-like, optional
+        The day of the attention list; by default the latest session date, or ``end`` when
+        it comes before.
+    settings : CaseloadSettings, optional
+        Thresholds, the alert severity, which episodes (closed in the period by default),
+        ``min_cases``.
+    model : ExpectedResponse, optional
+        The expected treatment response; by default fitted on ``data``.
+    suppress_below : int, optional
+        Counts under it shown as ``"<k"`` in the table and the comparison, the figures
+        derived from them withheld (for a table that leaves the clinic).
+
+    Returns
+    -------
+    CaseloadPage
+
+    Examples
+    --------
+    >>> from srs_analytics import load_sample
+    >>> page = caseload_page(load_sample(), start="2025-10-01", end="2025-12-31",
+    ...                      clinicians=["T03"])
+    >>> page.period, page.counts["n_clients"], page.counts["n_attention"]
+    ('1 Oct 2025 to 31 Dec 2025', 20, 4)
+    >>> page.summary["group"].tolist()
+    ['T03', 'Whole service']
+    """
+    s = settings or CaseloadSettings()
+    if suppress_below is not None:
+        check_number("suppress_below", suppress_below, 1, integer=True)
+    start = None if start is None else pd.Timestamp(start)
+    end = None if end is None else pd.Timestamp(end)
+    chosen = None if clinicians is None else tuple(
+        [clinicians] if isinstance(clinicians, str) else clinicians)
+    model = fit_expected(data) if model is None else model
+    rates = caseload_rates_data(data, by=by, start=start, end=end, clinicians=chosen,
+                                settings=s, model=model)
+    outcomes = outcome_categories_data(data, by=by, start=start, end=end,
+                                       clinicians=chosen, settings=s, model=model)
+    effects = effect_sizes_data(data, start=start, end=end, clinicians=chosen, settings=s,
+                                model=model)
+    jt = jacobson_truax_data(data, start=start, end=end, episodes=s.episodes,
+                             clinicians=chosen, settings=s.outcome)
+    keys = ["clinician"] + ([by] if by not in (None, "clinician") else [])
+    table = caseload_summary(data, by=keys, start=start, end=end, settings=s, model=model)
+    if chosen is not None:
+        table = table[table["clinician_id"].isin(chosen).to_numpy(dtype=bool)]
+    service = caseload_summary(data, by=(), start=start, end=end, settings=s, model=model)
+    names = [c for c in table.columns if c in ("clinician_id", "site", "age_group",
+                                                "service_type", "format", "setting")]
+    group = table[names].astype(object).where(table[names].notna(), "(unknown)").astype(str)
+    group = group.agg(", ".join, axis=1) if len(table) else pd.Series([], dtype=object)
+    mine = pd.concat([table.drop(columns=names).assign(group=group.to_numpy()),
+                      service.assign(group="Whole service")], ignore_index=True)
+    mine = mine[["group", *(c for c in mine.columns if c != "group")]]
+    comparison = clinician_comparison(data, start=start, end=end, settings=s, model=model)
+    if chosen is not None:
+        comparison = comparison[comparison["clinician_id"].isin(chosen).to_numpy(dtype=bool)]
+    if suppress_below is not None:
+        mine = suppress_small_cells(mine, suppress_below)
+        comparison = suppress_small_cells(comparison, suppress_below)
+    when = None if as_of is None else pd.Timestamp(as_of)
+    if when is None and "session_date" in data and data["session_date"].notna().any():
+        # the end of the period, or the latest session if sooner (a month not yet over)
+        when = data["session_date"].max()
+        when = when if end is None else min(end, when)
+    att_settings = AttentionSettings(alerts=s.alerts)
+    listed = attention(data, as_of=when, settings=att_settings, model=model,
+                       clinicians=list(chosen) if chosen is not None else None)
+    episodes = open_episodes(data, as_of=when, settings=att_settings)
+    if chosen is not None:
+        episodes = episodes[episodes["clinician_id"].isin(chosen).to_numpy(dtype=bool)]
+    first = mine.iloc[-1] if chosen is None else table[
+        ["n_clients", "n_sessions", "n_episodes"]].sum()
+    counts = {"n_clients": _int(first["n_clients"]), "n_sessions": _int(first["n_sessions"]),
+              "n_episodes": _int(first["n_episodes"]),
+              "n_open": int(episodes["open"].sum()), "n_attention": len(listed)}
+    return CaseloadPage(start=start, end=end, by=by, clinicians=chosen, rates=rates,
+                        outcomes=outcomes, effects=effects, jacobson_truax=jt,
+                        summary=mine.reset_index(drop=True),
+                        comparison=comparison.reset_index(drop=True),
+                        attention=listed.reset_index(drop=True), counts=counts, as_of=when,
+                        suppress_below=suppress_below)
+
+
+def _int(value):
+    """A count as int, or as the text of a suppressed count ("<5")."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def month_choices(data: pd.DataFrame, date: str = "session_date") -> list[pd.Timestamp]:
+    """The first days of the months with a session, in order ([] without dates)."""
+    if date not in data or not data[date].notna().any():
+        return []
+    months = pd.to_datetime(data[date]).dropna().dt.to_period("M").unique()
+    return [p.to_timestamp() for p in sorted(months)]

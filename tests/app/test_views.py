@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import srs_analytics as srs
 from srs_analytics.app.page import client_page
-from srs_analytics.app.views import ClientView, client_view, dashboard
+from srs_analytics.app.views import CaseloadView, ClientView, caseload_view, client_view, dashboard
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +51,47 @@ def test_choosing_a_client_and_a_clinician_updates_everything(sample):
     assert view.page.clinician_id is not None
 
 
-def test_the_dashboard_has_the_client_view_in_a_tab(sample):
+def test_the_dashboard_has_the_views_in_tabs_built_when_opened(sample):
     data, model = sample
     board = dashboard(data, model=model, source="the synthetic sample")
     tabs = board.children[1]
-    assert tabs.get_title(0) == "Client" and isinstance(tabs.children[0], ClientView)
+    assert [tabs.get_title(i) for i in range(len(tabs.children))] == ["Client", "Caseload"]
+    assert isinstance(tabs.children[0].children[0], ClientView)
+    assert not isinstance(tabs.children[1].children[0], CaseloadView)  # not built yet
+    tabs.selected_index = 1
+    view = tabs.children[1].children[0]
+    assert isinstance(view, CaseloadView) and view.model is model
+    tabs.selected_index = 0
+    tabs.selected_index = 1
+    assert tabs.children[1].children[0] is view  # built once
     assert "synthetic sample" in board.children[0].value
+
+
+def test_the_caseload_view_follows_its_controls(sample):
+    data, model = sample
+    view = caseload_view(data, model=model)
+    assert view.start.value == pd.Timestamp("2025-01-01")
+    assert view.end.value == pd.Timestamp("2026-01-01")
+    assert view.page.clinicians is None and view.page.counts["n_clients"] == 300
+    att = srs.attention(data, model=model)
+    for client_id in att["client_id"]:
+        assert f"<td>{client_id}</td>" in view.attention.value
+    before = {name: bytes(getattr(view, name).value) for name in
+              ("rates", "outcomes", "effects", "jacobson_truax")}
+    assert all(png.startswith(b"\x89PNG") for png in before.values())
+    view.clinicians.value = ("T03",)
+    assert view.page.clinicians == ("T03",)
+    mine = att[att["clinician_id"] == "T03"]["client_id"]
+    assert view.attention.value.count("<tr>") == len(mine) + 1  # the heading's row
+    assert "clinician(s) T03" in view.header.value
+    after = {name: bytes(getattr(view, name).value) for name in before}
+    assert all(after[k] != before[k] for k in before)
+    view.start.value = pd.Timestamp("2025-10-01")
+    assert view.page.start == pd.Timestamp("2025-10-01")
+    assert view.page.end == pd.Timestamp("2026-01-31")
+    view.by.value = "setting"
+    assert set(view.page.rates["group"]) == {"in person", "telehealth", "Whole service"}
+    assert "T03, in person" in view.summary.value
+    view.end.value = pd.Timestamp("2025-03-01")  # before the start: said, not computed
+    assert "ends before it starts" in view.header.value
+    assert view.page.end == pd.Timestamp("2026-01-31")
