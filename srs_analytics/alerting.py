@@ -6,8 +6,10 @@
 :func:`~srs_analytics.expected.expected_status`) and derives every rule from those tables
 with boolean masks, without a loop over clients. :data:`RULES` names the rules, what they
 mean and where they come from; :class:`AlertSettings` holds which are on, their severities
-and every threshold. To add a rule (the couples rules, say), add its :class:`Rule` to
-:data:`RULES` and a builder to ``_BUILDERS``.
+and every threshold. Clients seen together (couples, families), collateral raters and
+groups are read from the tables of :mod:`srs_analytics.couples`,
+:mod:`srs_analytics.collateral` and :mod:`srs_analytics.groups`. To add a rule, add its
+:class:`Rule` to :data:`RULES` and a builder to ``_BUILDERS``.
 
 Examples
 --------
@@ -43,12 +45,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import _docstrings
+from . import _joint as jt
 from . import _text as tx
 from ._checks import check_choice, require_frame
 from ._frames import EPS, column_map, item_flags, lag, positions
 from ._text import ITEM_NAMES
 from .alliance import ITEM_LABELS, AllianceSettings, session_alliance
+from .collateral import collateral_sessions
+from .couples import CoupleSettings
 from .expected import ExpectedResponse, ExpectedSettings, expected_status
+from .groups import GroupSettings
 from .outcomes import OutcomeSettings, session_outcomes
 from .schema import ITEM_COLUMNS
 
@@ -117,6 +123,34 @@ RULES: Mapping[str, Rule] = MappingProxyType({
                       "warning"),
     "no_early_change": Rule("ORS not above a clinical-range intake at session 3 or later",
                             "Howard et al. 1986; Haas et al. 2002", "outcome", "warning"),
+    "split_alliance": Rule(
+        "clients seen together (a couple, a family) rate one session's SRS on either side "
+        "of 36, or 5 or more points apart", "OpenFIT KA-01031 (the cutoff); Bartle-Haring et "
+        "al. 2012 (split alliances in couple therapy); the 5 points are our choice",
+        "alliance", "warning"),
+    "persistent_split": Rule(
+        "the alliance of clients seen together split in this session and in 2 of the last "
+        "3 joint sessions", "Bartle-Haring et al. 2012; 2 of 3 is our choice", "alliance",
+        "warning"),
+    "widening_gap": Rule(
+        "the gap between the SRS totals of clients seen together grew by 5 points or more "
+        "over the last 3 joint sessions", "Bartle-Haring et al. 2012 (the change in the gap "
+        "predicted dropout, a single gap did not); 5 and 3 are our choice", "alliance",
+        "warning"),
+    "outcome_divergence": Rule(
+        "clients seen together part on the ORS: one has improved reliably, another has not "
+        "and is 5 or more points of change behind",
+        "Anker, Duncan and Sparks 2009 (PCOMS with couples); 5 points (one reliable change) "
+        "is our choice", "outcome", "warning"),
+    "collateral_deterioration": Rule(
+        "a collateral rater's ORS or CORS 5 points or more below that rater's first rating "
+        "(a reliable deterioration) that the client's own ratings do not show",
+        "PCOMS points method (OpenFIT KA-01028); collateral raters beside the client's own "
+        "ratings (Duncan et al. 2006)", "collateral", "warning"),
+    "group_outlier": Rule(
+        "a group member's GSRS 5 points or more below the mean of the other members, in "
+        "this group session and 2 of the member's last 3", "Quirk et al. 2013 (the GSRS); 5 "
+        "points and 2 of 3 are our choice", "alliance", "warning"),
 })
 #: The rules with a milder case (their ``mild`` severity).
 _GRADED = tuple(k for k, r in RULES.items() if r.mild)
@@ -149,8 +183,9 @@ class AlertSettings:
     severity : mapping, default from :data:`RULES`
         Rule -> ``"info"``, ``"warning"`` or ``"critical"``; a partial mapping overrides
         only the rules it names. Defaults: ``sharp_drop`` and ``ors_deterioration``
-        critical (a possible rupture; a reliable deterioration); every other rule warning,
-        except ``ceiling``, info (a score given in about 40% of sessions).
+        critical (a possible rupture; a reliable deterioration); every other rule warning
+        (the couple, collateral and group rules included), except ``ceiling``, info (a
+        score given in about 40% of sessions).
     mild_severity : mapping, default info for each graded rule
         The severity of the milder case of the graded rules (``low_item``: an item below
         9 that is neither deep nor fallen; ``drop``: a fall that leaves the total at or
@@ -174,6 +209,14 @@ class AlertSettings:
         improvement at all.
     early_clinical_only : bool, default True
         ``no_early_change`` only for an intake in the clinical range (below the cutoff).
+    couples : CoupleSettings
+        The thresholds of ``split_alliance`` (a gap of 5), ``persistent_split`` (2 of the
+        last 3 joint sessions), ``widening_gap`` (5 points over the last 3) and
+        ``outcome_divergence`` (5 points of change apart); its cutoff and reliable change
+        are this object's ``alliance`` and ``outcome``.
+    groups : GroupSettings
+        The thresholds of ``group_outlier``: 5 points below the mean of at least 2 other
+        members, in 2 of the member's last 3 group sessions; its cutoff is ``alliance``'s.
     """
 
     rules: frozenset[str] = frozenset(RULES)
@@ -189,6 +232,8 @@ class AlertSettings:
     early_session: int = 3
     early_change: float = 0.0
     early_clinical_only: bool = True
+    couples: CoupleSettings = CoupleSettings()
+    groups: GroupSettings = GroupSettings()
 
     def __post_init__(self):
         rules = (self.rules,) if isinstance(self.rules, str) else tuple(self.rules)
@@ -202,6 +247,10 @@ class AlertSettings:
         object.__setattr__(self, "mild_severity", MappingProxyType(merged))
         if not isinstance(self.early_session, (int, np.integer)) or self.early_session < 2:
             raise ValueError(f"early_session must be an integer >= 2, got {self.early_session!r}")
+        for name, kind in (("couples", CoupleSettings), ("groups", GroupSettings)):
+            if not isinstance(getattr(self, name), kind):
+                raise TypeError(f"{name} must be {kind.__name__}; got "
+                                f"{type(getattr(self, name)).__name__}")
 
     def without(self, *names: str) -> AlertSettings:
         """These settings with the named rules switched off.
@@ -209,7 +258,7 @@ class AlertSettings:
         Examples
         --------
         >>> sorted(AlertSettings().without("ceiling", "low_item").rules)[:3]
-        ['drop', 'false_reassurance', 'low_total']
+        ['collateral_deterioration', 'drop', 'false_reassurance']
         """
         _check_rules(names)
         return replace(self, rules=self.rules - set(names))
@@ -249,16 +298,20 @@ class _Context:
             out.append(values.take(pc.sort_indices(values)))
         return out
 
+    def _ce(self, client, episode):
+        """The client-episode code of each pair of ``client`` and ``episode`` values."""
+        clients, episodes = self._categories
+
+        def codes(values, known):  # a hash lookup in arrow, far quicker than a Categorical
+            found = pc.index_in(tx.text(values), value_set=known)
+            return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+        return codes(client, clients) * (len(episodes) + 1) + codes(episode, episodes)
+
     def _table(self, t, *other):
         """The arrays every rule reads from a table sorted by client, episode, then the
         ``other`` keys and session: rows of one series follow each other."""
-        clients, episodes = self._categories
-
-        def codes(key, values):  # a hash lookup in arrow, far quicker than a Categorical
-            found = pc.index_in(tx.text(t[self.cols[key]]), value_set=values)
-            return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-
-        ce = codes("client", clients) * (len(episodes) + 1) + codes("episode", episodes)
+        ce = self._ce(t[self.cols["client"]], t[self.cols["episode"]])
         new = np.zeros(len(t), dtype=bool)
         new[:1] = True
         for codes in [ce, *(pd.factorize(t[self.cols[k]])[0] for k in other)]:
@@ -416,6 +469,130 @@ class _Context:
                 & (a["total"] >= al.cutoff - EPS))
         return at_ceiling | same, at_ceiling, streak, self.ors_at_srs
 
+    # ----------------------------------------------------------------- clients together
+    def rows_of(self, src, client, episode, measure, session):
+        """The self-rated row of the ``src`` table with each client, episode, measure and
+        session (-1 where there is none)."""
+        tab = getattr(self, src)
+        t = tab["table"]
+        mine = self._keys(src).assign(row=np.arange(len(t)))
+        mine["measure"] = mine["measure"].astype(object)
+        if self.cols["rater"] in t.columns:
+            mine = mine[(t[self.cols["rater"]] == "self").to_numpy(dtype=bool)]
+        on = ["ce", "measure", "session"]
+        want = pd.DataFrame({"ce": self._ce(client, episode),
+                             "measure": np.asarray(measure, dtype=object),
+                             "session": np.asarray(session, dtype=float)})
+        got = want.merge(mine.drop_duplicates(on), how="left", on=on)["row"]
+        return got.fillna(-1).to_numpy(dtype=np.int64)
+
+    @cached_property
+    def couple_settings(self):
+        """The couple thresholds, with the cutoff and reliable change of the alerts."""
+        return replace(self.s.couples, alliance=self.s.alliance, outcome=self.s.outcome)
+
+    @cached_property
+    def joint(self):
+        """The joint sessions of clients seen together (:func:`couple_sessions`) and the
+        ratings they hold: the SRS family always, the ORS family for
+        ``outcome_divergence``."""
+        families = ("SRS", "ORS") if "outcome_divergence" in self.s.rules else ("SRS",)
+        outcomes = self.outcome["table"] if "ORS" in families else None
+        sessions, rows, _ = jt.joint_sessions(self.data, self.cols, self.couple_settings,
+                                              families=families, outcomes=outcomes)
+        return sessions, rows
+
+    @cached_property
+    def couples(self):
+        """Per joint SRS-family session: the couple rule that fires (the widest evidence:
+        widening_gap, then persistent_split, then split_alliance), the alliance row of the
+        lowest client it is attached to, and the session's columns."""
+        sessions, rows = self.joint
+        t = sessions[(sessions["family"] == "SRS").to_numpy(dtype=bool)].reset_index(drop=True)
+        on = self.s.rules
+        split = t["split"].to_numpy(dtype=bool) | t["large_gap"].to_numpy(dtype=bool)
+        rule = np.select([t["widening_gap"].to_numpy(dtype=bool) & ("widening_gap" in on),
+                          t["persistent_split"].to_numpy(dtype=bool)
+                          & ("persistent_split" in on),
+                          split & ("split_alliance" in on)],
+                         ["widening_gap", "persistent_split", "split_alliance"], "")
+        low = rows.iloc[t["_lowest_row"].to_numpy()] if len(t) else rows.iloc[:0]
+        row = self.rows_of("alliance", low["client"].to_numpy(dtype=object),
+                           low["episode"].to_numpy(dtype=object),
+                           low["measure"].to_numpy(dtype=object), t["session"].to_numpy())
+        fired = (rule != "") & (row >= 0)
+        return {"table": t, "rule": rule, "row": row, "fired": fired,
+                "client": low["client"].to_numpy(dtype=object)}
+
+    @cached_property
+    def divergence(self):
+        """Per joint ORS-family session where the outcomes part: the outcome row of the
+        client lagging furthest behind, whom it is attached to, and the session's columns.
+        A reliable deterioration of that rating supersedes it."""
+        sessions, rows = self.joint
+        t = sessions[(sessions["family"] == "ORS").to_numpy(dtype=bool)
+                     & sessions["outcome_divergence"].to_numpy(dtype=bool, na_value=False)]
+        t = t.reset_index(drop=True)
+        lagging = rows.iloc[t["_lagging_row"].to_numpy()] if len(t) else rows.iloc[:0]
+        top = rows.iloc[t["_top_row"].to_numpy()] if len(t) else rows.iloc[:0]
+        row = self.rows_of("outcome", lagging["client"].to_numpy(dtype=object),
+                           lagging["episode"].to_numpy(dtype=object),
+                           lagging["measure"].to_numpy(dtype=object), t["session"].to_numpy())
+        fired = row >= 0
+        if "ors_deterioration" in self.s.rules and fired.any():
+            fired[fired] = ~self.outcome["worse"][row[fired]]
+        mask = np.zeros(len(self.outcome["table"]), dtype=bool)
+        mask[row[fired]] = True
+        return {"table": t, "row": row, "fired": fired, "mask": mask,
+                "client": lagging["client"].to_numpy(dtype=object),
+                "top_client": top["client"].to_numpy(dtype=object)}
+
+    @cached_property
+    def divergence_etr(self):
+        """For each row of the expected-response table: whether ``outcome_divergence`` is
+        attached to the same outcome rating."""
+        ko, ke = self._keys("outcome"), self._keys("etr")
+        on = list(ko.columns)
+        found = ko.assign(value=self.divergence["mask"]).drop_duplicates(on)
+        got = ke.merge(found, how="left", on=on)["value"]  # a left merge keeps the order
+        return got.fillna(False).to_numpy(dtype=bool)
+
+    @cached_property
+    def groups(self):
+        """Group members who stay below the rest of the group, and their alliance rows."""
+        cols = self.cols
+        if cols.get("group") not in self.data.columns:
+            return {"table": pd.DataFrame(), "row": np.zeros(0, np.int64)}
+        s = replace(self.s.groups, alliance=self.s.alliance)
+        _, m = jt.group_ratings(self.data, cols, s)
+        m = m[m["stays_below"].to_numpy(dtype=bool)].reset_index(drop=True)
+        row = self.rows_of("alliance", m["client"].to_numpy(dtype=object),
+                           m["episode"].to_numpy(dtype=object),
+                           m["measure"].to_numpy(dtype=object), m["session"].to_numpy())
+        return {"table": m[row >= 0].reset_index(drop=True), "row": row[row >= 0]}
+
+    @cached_property
+    def collateral(self):
+        t = collateral_sessions(self.data, settings=self.s.outcome, **self._args(
+            "client", "episode", "clinician", "session", "date", "measure", "rater", "total",
+            "age_group"))
+        c = self._table(t, "rater", "measure")
+        c.update(unshared=t["unshared_deterioration"].to_numpy(dtype=bool))
+        return c
+
+    @cached_property
+    def covered(self):
+        """Alliance ratings whose total below the cutoff a couple or group alert states:
+        it supersedes their ``low_total``."""
+        out = np.zeros(len(self.alliance["table"]), dtype=bool)
+        rules = self.s.rules
+        if rules & {"split_alliance", "persistent_split", "widening_gap"}:
+            c = self.couples
+            out[c["row"][c["fired"]]] = True
+        if "group_outlier" in rules:
+            out[self.groups["row"]] = True
+        return out & self.totals["below"]
+
 
 # --------------------------------------------------------------------------- the rules
 def _fired(src, rows, level, value, threshold, body, suggestion, item=None):
@@ -426,11 +603,14 @@ def _fired(src, rows, level, value, threshold, body, suggestion, item=None):
     """
     n = len(rows)
 
-    def vocabulary(x):
-        x = tx.text(x)
-        if isinstance(x, pa.Scalar):
-            return [x.as_py()], np.zeros(n, np.int64)
-        enc = pc.dictionary_encode(x)
+    def vocabulary(x):  # missing values stay missing (a None word)
+        if isinstance(x, str):
+            return [x], np.zeros(n, np.int64)
+        if not isinstance(x, (pa.Array, pa.ChunkedArray)):
+            x = pa.array(pd.Series(np.asarray(x, dtype=object)), from_pandas=True)
+        if isinstance(x, pa.ChunkedArray):
+            x = x.combine_chunks()
+        enc = pc.dictionary_encode(x.cast(tx.STR), null_encoding="encode")
         return enc.dictionary.to_pylist(), enc.indices.to_numpy(zero_copy_only=False)
 
     body = tx.text(body)
@@ -464,7 +644,7 @@ _CHANGES = "and agree on two small changes."
 
 def _low_total(ctx, s):
     a = ctx.alliance
-    rows = np.flatnonzero(ctx.totals["low_total"] & a["keep"])
+    rows = np.flatnonzero(ctx.totals["low_total"] & a["keep"] & ~ctx.covered)
     label, lowest, about = _lowest(a, rows)
     body = tx.concat(" total ", tx.numbers(a["total"][rows]), " is below the cutoff of "
                      f"{tx.number(s.alliance.cutoff)}.", lowest)
@@ -645,6 +825,8 @@ def _off_track(ctx, s):
     mask = e["off"]
     if "ors_deterioration" in s.rules:  # one piece of evidence, one alert
         mask = mask & ~ctx.outcome_links[1]
+    if _divergence_wins(s, "off_track"):
+        mask = mask & ~ctx.divergence_etr
     rows = np.flatnonzero(mask & e["keep"])
     fitted = e["fitted"][rows]
     total = t[ctx.cols["total"]].to_numpy(dtype=float)[rows]
@@ -673,6 +855,8 @@ def _no_early_change(ctx, s):
         mask &= ~o["worse"]
     if "off_track" in s.rules:
         mask &= ~ctx.outcome_links[0]
+    if _divergence_wins(s, "no_early_change"):
+        mask &= ~ctx.divergence["mask"]
     rows = np.flatnonzero(mask & o["keep"])
     body = tx.concat(" ", tx.numbers(o["total"][rows]), " is not above the intake of ",
                      tx.numbers(o["intake"][rows]), " (change ", tx.signed(o["change"][rows]),
@@ -686,6 +870,171 @@ def _no_early_change(ctx, s):
                   s.early_change, body, suggestion)
 
 
+# --------------------------------------------------------------------------- clients together
+_SEEN_TOGETHER = "the clients seen together"
+_NAME_IT = ("Name the difference openly, without taking sides: \"I notice your ratings look "
+            "different today. Let's talk about what each of you needs.\"")
+
+
+def _divergence_wins(s, rule):
+    """``outcome_divergence`` supersedes ``rule`` on the same outcome rating when it is on
+    and at least as severe."""
+    return ("outcome_divergence" in s.rules and rule in s.rules
+            and s.level("outcome_divergence") >= s.level(rule))
+
+
+def _couple(ctx, s, name):
+    """The alerts of one couple rule (see :attr:`_Context.couples`)."""
+    a, c, cs, al = ctx.alliance, ctx.couples, ctx.couple_settings, s.alliance
+    pick = np.flatnonzero(c["fired"] & (c["rule"] == name))
+    rows = c["row"][pick]
+    pick, rows = pick[a["keep"][rows]], rows[a["keep"][rows]]
+    t = c["table"].iloc[pick]
+    gap = t["gap"].to_numpy(dtype=float)
+    n_below = t["n_below_cutoff"].to_numpy()
+    n_above = t["n_clients"].to_numpy() - n_below
+    cut = f"the cutoff of {tx.number(al.cutoff)}"
+    gap_words = tx.concat(tx.numbers(gap), tx.choose(gap == 1, " point", " points"))
+    # "C2 33 is below the cutoff of 36, C1 40 is not (a gap of 7 points)"
+    split = tx.concat(t["_below_detail"], tx.choose(n_below == 1, " is", " are"),
+                      f" below {cut}, ", t["_above_detail"],
+                      tx.choose(n_above == 1, " is not", " are not"), " (a gap of ", gap_words,
+                      ")")
+    apart = tx.concat(t["_detail"], tx.choose(n_above == 0, f", all below {cut}", ""))
+    is_split = t["split"].to_numpy(dtype=bool)
+    now = tx.choose(is_split, split, apart)
+    item = t["most_divergent_item"]
+    differ = tx.choose(item.notna().to_numpy(), tx.concat(
+        " They differ most on ", tx.item_names(item), " (by ",
+        tx.numbers(t["item_gap"].to_numpy(dtype=float)), ")."), "")
+    lowest = _lowest_item_of(a, rows, c["client"][pick])
+    # "CSRS and SRS totals ..." where a family's child rated the CSRS and the adults the SRS
+    mine = a["table"][ctx.cols["measure"]].to_numpy(dtype=object)[rows]
+    adult, child = jt.FAMILIES["SRS"]
+    mixed = t["measures"].str.contains(";").to_numpy(dtype=bool)
+    together = tx.concat(tx.choose(mixed, tx.concat(" and ", np.where(mine == adult, child,
+                                                                      adult)), ""),
+                         f" totals of {_SEEN_TOGETHER}")
+    if name == "split_alliance":
+        head = tx.choose(is_split, tx.concat(together, " are split: "),
+                         tx.concat(together, " are ", gap_words, " apart ",
+                                   f"({tx.number(cs.gap)} or more): "))
+        body = tx.concat(head, now, ".", differ, lowest)
+        value = np.where(is_split, t["min_total"].to_numpy(dtype=float), gap)
+        limit = np.where(is_split, al.cutoff, cs.gap)
+        suggestion = f"{_NAME_IT} Ask each what would make the sessions work for them."
+    elif name == "persistent_split":
+        n = t["recent_splits"].to_numpy()
+        body = tx.concat(together, " have been split in ", tx.numbers(n),
+                         f" of the last {cs.window} joint sessions; now ", now, ".", differ,
+                         lowest)
+        value, limit = n, cs.split_min
+        suggestion = (f"{_NAME_IT} The difference has lasted for a while: ask each what the "
+                      "sessions would need to work for them, and agree on two small changes.")
+    else:
+        body = tx.concat(together, " are moving apart: their gap grew from ",
+                         tx.numbers(t["_gap_before"].to_numpy(dtype=float)), " to ", gap_words,
+                         f" over the last {cs.window} joint sessions "
+                         f"({tx.number(cs.widening)} or more); now ", now, ".", differ,
+                         lowest)
+        value, limit = t["gap_growth"].to_numpy(dtype=float), cs.widening
+        suggestion = (f"{_NAME_IT} The ratings are moving apart, and a widening gap "
+                      "between partners has gone with dropping out: ask each what would help "
+                      "the sessions work for them.")
+    return _fired("alliance", rows, s.level(name), value, limit, body, suggestion,
+                  item.array)
+
+
+def _lowest_item_of(a, rows, who):
+    """" Lowest item of C2: approach or method (5/10)." (ties: "Lowest items of C2: ...";
+    "" when the rating has no items)."""
+    t = a["table"]
+    label = a["lowest_label"].take(rows)
+    names, score = tx.item_names(label), tx.numbers(t["lowest_item_score"].to_numpy()[rows])
+    n = a["n_lowest"][rows]
+    one, tied = a["valid"][rows] & (n < 4), n > 1
+    named = tx.concat(tx.choose(tied, " Lowest items of ", " Lowest item of "), who, ": ",
+                      names, " (", score, "/10).")
+    four = tx.concat(" All four items of ", who, ": ", score, "/10.")
+    return tx.choose(a["valid"][rows], tx.choose(one, named, four), "")
+
+
+def _outcome_divergence(ctx, s):
+    o, d, cs = ctx.outcome, ctx.divergence, ctx.couple_settings
+    pick = np.flatnonzero(d["fired"])
+    rows = d["row"][pick]
+    pick, rows = pick[o["keep"][rows]], rows[o["keep"][rows]]
+    t = d["table"].iloc[pick]
+    spread = t["change_spread"].to_numpy(dtype=float)
+    body = tx.concat(" of ", d["client"][pick], " changed ", tx.signed(o["change"][rows]),
+                     " since the intake of ", tx.numbers(o["intake"][rows]), ", while ",
+                     d["top_client"][pick], " has improved reliably (",
+                     tx.signed(t["_top_change"].to_numpy(dtype=float)), f"): the outcomes of "
+                     f"{_SEEN_TOGETHER} are parting, ", tx.numbers(spread), " points of "
+                     f"change apart ({tx.number(cs.divergence)} or more).")
+    return _fired("outcome", rows, s.level("outcome_divergence"), spread, cs.divergence, body,
+                  "Name the difference openly, without taking sides: ask each how things "
+                  "have been going and what each needs from the sessions, and agree on two "
+                  "small changes.")
+
+
+def _collateral_deterioration(ctx, s):
+    c = ctx.collateral
+    t = c["table"]
+    rows = np.flatnonzero(c["unshared"] & c["keep"])
+    rater = tx.text(t[ctx.cols["rater"]]).take(rows)
+    total = t[ctx.cols["total"]].to_numpy(dtype=float)[rows]
+    change = t["ors_change"].to_numpy(dtype=float)[rows]
+    intake = t["ors_intake"].to_numpy(dtype=float)[rows]
+    rci = t["rci"].to_numpy(dtype=float)[rows]
+    own = t["self_total"].to_numpy(dtype=float)[rows]
+    has_own = ~np.isnan(own)
+    points = s.outcome.method == "points"
+    shown = tx.concat(", which the client's own ratings do not show (", tx.numbers(own),
+                      " at session ", tx.numbers(t["self_session"].to_numpy(
+                          dtype=float, na_value=np.nan)[rows]), ", ",
+                      tx.signed(t["self_ors_change"].to_numpy(dtype=float)[rows]),
+                      " since the client's intake).")
+    body = tx.concat(" rated by the ", rater, " is ", tx.numbers(-change), " points below the ",
+                     rater, "'s first rating (", tx.numbers(intake), " to ",
+                     tx.numbers(total), "): a reliable deterioration (",
+                     "" if points else "more than ", tx.numbers(rci),
+                     " or more)" if points else ")",
+                     tx.choose(has_own, shown, ", and the client has no own rating of it "
+                               "to compare."))
+    suggestion = tx.concat("Set the two views side by side: ask the client how things have "
+                           "been, and what the ", rater, " may be noticing. The client's own "
+                           "ratings stay the outcome.")
+    return _fired("collateral", rows, s.level("collateral_deterioration"), change, -rci, body,
+                  suggestion)
+
+
+def _group_outlier(ctx, s):
+    a, g, gs = ctx.alliance, ctx.groups, s.groups
+    rows = g["row"]
+    m = g["table"]
+    if not len(rows):
+        return _fired("alliance", rows, 0, np.zeros(0), np.zeros(0), tx.text([]), tx.text([]))
+    keep = a["keep"][rows]
+    rows, m = rows[keep], m[keep]
+    diff = m["diff_from_others"].to_numpy(dtype=float)
+    below = ctx.totals["below"][rows]
+    label, lowest, _ = _lowest(a, rows)
+    body = tx.concat(" total ", tx.numbers(a["total"][rows]),
+                     tx.choose(below, f", below the cutoff of {tx.number(s.alliance.cutoff)},",
+                               ""), " is ", tx.numbers(-diff), " points below the mean of the "
+                     "other ", tx.numbers(m["n_others"].to_numpy()), " members of group ",
+                     m["group"].to_numpy(dtype=object), " (",
+                     tx.numbers(m["others_mean"].to_numpy(dtype=float)), "), and ",
+                     tx.number(gs.outlier_gap), " or more below them in ",
+                     tx.numbers(m["recent_below_others"].to_numpy()), " of the member's last ",
+                     tx.numbers(m["recent_window"].to_numpy()), " group sessions.", lowest)
+    return _fired("alliance", rows, s.level("group_outlier"), diff, -gs.outlier_gap, body,
+                  "Adjust the group's structure, safety norms and participation balance so "
+                  "this member has room: ask, in the group or one to one, what would make the "
+                  "group more useful to them.", label)
+
+
 _BUILDERS = {
     "low_total": _low_total, "low_item": _low_item,
     "drop": lambda ctx, s: _drops(ctx, s, False),
@@ -693,6 +1042,11 @@ _BUILDERS = {
     "repeated_low_item": _repeated_low_item, "ceiling": _ceiling,
     "false_reassurance": _false_reassurance, "ors_deterioration": _ors_deterioration,
     "off_track": _off_track, "no_early_change": _no_early_change,
+    "split_alliance": lambda ctx, s: _couple(ctx, s, "split_alliance"),
+    "persistent_split": lambda ctx, s: _couple(ctx, s, "persistent_split"),
+    "widening_gap": lambda ctx, s: _couple(ctx, s, "widening_gap"),
+    "outcome_divergence": _outcome_divergence,
+    "collateral_deterioration": _collateral_deterioration, "group_outlier": _group_outlier,
 }
 
 
@@ -712,6 +1066,7 @@ def alerts(
     items: tuple[str, str, str, str] = ITEM_COLUMNS,
     imputed: str = "items_imputed",
     age_group: str = "age_group",
+    group: str = "group_id",
     settings: AlertSettings | None = None,
     model: ExpectedResponse | None = None,
     since: str | pd.Timestamp | None = None,
@@ -727,7 +1082,8 @@ def alerts(
         The whole history, so that drops, streaks and changes from intake see the earlier
         sessions (filter the alerts, not the data).
     {columns}
-        ``clinician``, ``date``, ``age_group`` and the items may be absent.
+        ``clinician``, ``date``, ``age_group``, ``group`` and the items may be absent
+        (without ``group``, ``group_outlier`` finds no group).
     settings : AlertSettings, optional
         Rules switched on, severities and thresholds; the defaults when omitted.
     {model}
@@ -754,14 +1110,17 @@ def alerts(
 
         - ``client_id``, ``episode_id``, ``clinician_id``, ``session_number``,
           ``session_date``, ``measure`` (the names passed in): the rating the alert is
-          attached to, an SRS-family rating for alliance rules and an ORS or CORS for
-          outcome rules (``RULES[rule].attached_to``);
+          attached to, an SRS-family rating for alliance rules, an ORS or CORS for outcome
+          rules and a collateral rater's rating for ``collateral_deterioration``
+          (``RULES[rule].attached_to``); a couple's or family's alert is attached to the
+          rating of the client it names first (the lowest, or the one lagging behind);
         - ``rule`` (str): a name in :data:`RULES`; ``severity`` (ordered categorical: info
           < warning < critical), the rule's, or its milder case's for a graded rule;
         - ``item`` (str): the item's short label (``relationship``, ``goals_topics``,
           ``approach_method``, ``overall``) for ``low_item`` and ``repeated_low_item``; the
-          lowest item (ties joined by ``";"``) for ``low_total``, ``drop`` and
-          ``sharp_drop``; NA otherwise;
+          lowest item (ties joined by ``";"``) for ``low_total``, ``drop``, ``sharp_drop``
+          and ``group_outlier``; the item where the clients differ most for
+          ``split_alliance``, ``persistent_split`` and ``widening_gap``; NA otherwise;
         - ``value`` and ``threshold`` (float): the number judged and its limit. low_total,
           ceiling: the total and the cutoff (36) or ceiling (39); low_item: the item and 7
           (deep) or 9, or, for an item that fell without being deep, the change and -3;
@@ -770,7 +1129,12 @@ def alerts(
           false_reassurance: the sessions of the pattern and 3 (ceiling) or 4 (same total);
           ors_deterioration: the change from intake and -5; off_track: the ORS and the
           25th percentile expected (fallback: intake + 5); no_early_change: the change from
-          intake and 0;
+          intake and 0; split_alliance: the lowest total and 36 (or, with every client
+          below 36, the gap and 5); persistent_split: the split sessions among the last 3
+          and 2; widening_gap: the growth of the gap and 5; outcome_divergence: the
+          clients' changes from intake apart and 5; collateral_deterioration: the
+          collateral rater's change and -5; group_outlier: the total minus the other
+          members' mean and -5;
         - ``message`` (str): what happened, in plain language, naming the session, the item
           and the numbers; ``suggestion`` (categorical of str: a few dozen texts): a
           follow-up from the seed's protocol.
@@ -818,6 +1182,34 @@ def alerts(
       the non-clinical range has little room to change and is not flagged, as outcome
       benchmarks count clinical-range cases (ACORN).
 
+    Clients who share an episode (a couple, a family) were seen together; their joint
+    sessions are those of :func:`srs_analytics.couple_sessions` (thresholds in
+    ``settings.couples``). The alliance rules read the SRS family (a family's child rates
+    the CSRS) and attach to the rating of the lowest client; the messages name every
+    client by id with their total:
+
+    - ``split_alliance``: one client below 36 and another not, or every client below 36
+      and 5 or more points apart; warning.
+    - ``persistent_split``: split in this joint session and in at least 2 of the last 3;
+      warning.
+    - ``widening_gap``: the gap between the highest and the lowest total grew by 5 points
+      or more over the last 3 joint sessions; warning. The change of the partners' gap
+      over sessions, not a single gap, predicted dropout (Bartle-Haring et al. 2012).
+    - ``outcome_divergence``: on the ORS family, one client has improved reliably since
+      their own intake and another has not and is 5 or more points of change behind;
+      warning, attached to that client's outcome rating.
+
+    ``collateral_deterioration``: a collateral rater's ORS or CORS is a reliable
+    deterioration from that rater's own first rating (5 points, as the client's), and the
+    client's own latest rating of the measure is not (or there is none): warning, attached
+    to the collateral rating (:func:`srs_analytics.collateral_sessions`). A deterioration
+    the client shows too is the client's own ``ors_deterioration``.
+
+    ``group_outlier``: a group member's GSRS or CGSRS 5 points or more below the mean of
+    the other members (2 or more) of the group session, now and in at least 2 of the
+    member's last 3 group sessions (:func:`srs_analytics.group_members`, thresholds in
+    ``settings.groups``): warning.
+
     An alert describes the rating it is attached to: a pattern that holds at several
     sessions is reported at each (``latest_only=True`` keeps the latest rating's). On the
     same rating, when both rules are on, the more severe alert supersedes the milder one:
@@ -831,7 +1223,13 @@ def alerts(
       ``low_item`` of the rating and the milder ``repeated_low_item``;
     - ``false_reassurance`` supersedes ``ceiling``;
     - ``ors_deterioration`` supersedes ``off_track``, which supersedes
-      ``no_early_change``.
+      ``no_early_change``;
+    - of the couple rules on one joint session, one: ``widening_gap`` (the widest
+      evidence), else ``persistent_split``, else ``split_alliance``; it and
+      ``group_outlier`` state a total below 36 and so supersede that rating's
+      ``low_total`` (a drop stays beside them: it is other evidence);
+    - ``ors_deterioration`` supersedes ``outcome_divergence``, which supersedes
+      ``off_track`` and ``no_early_change`` when at least as severe.
 
     References
     ----------
@@ -847,6 +1245,14 @@ def alerts(
     Haas, E., Hill, R. D., Lambert, M. J. and Morrell, B. (2002). Do early responders to
     psychotherapy maintain treatment gains? Journal of Clinical Psychology, 58(9),
     1157-1172.
+    Bartle-Haring, S., Glebova, T., Gangamma, R., Grafsky, E. and Ostrom Delaney, R.
+    (2012). Alliance and termination status in couple therapy: a comparison of methods
+    for assessing discrepancies. Psychotherapy Research, 22(5), 502-514.
+    Anker, M. G., Duncan, B. L. and Sparks, J. A. (2009). Using client feedback to improve
+    couple therapy outcomes. Journal of Consulting and Clinical Psychology, 77(4),
+    693-704.
+    Quirk, K., Miller, S. D., Duncan, B. L. and Owen, J. (2013). Group Session Rating
+    Scale. Counselling and Psychotherapy Research, 13(3), 194-200.
 
     Examples
     --------
@@ -874,7 +1280,7 @@ def alerts(
     floor = SEVERITIES.index(min_severity) if min_severity else 0
     cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
                       date=date, measure=measure, rater=rater, total=total, items=items,
-                      imputed=imputed, age_group=age_group)
+                      imputed=imputed, age_group=age_group, group=group)
     # rules that never reach min_severity are not computed, and so supersede nothing
     s = replace(s, rules={r for r in s.rules if s.top_level(r) >= floor})
     ctx = _Context(data, cols, s, model, _filter(since, clinicians, latest_only, cols))

@@ -186,6 +186,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="output file: .csv, .tsv, .parquet or .xlsx")
 
     _caseload_and_research_parsers(sub)
+    _together_parsers(sub)
 
     p = sub.add_parser("demo", help="run the main job on the bundled synthetic sample data")
     p.add_argument("-o", "--output-dir", default="out", help="where to write (default ./out)")
@@ -896,6 +897,221 @@ _CASELOAD_AND_RESEARCH = {"caseload": cmd_caseload, "research": cmd_research,
                           "research-export": cmd_research_export}
 
 
+# --------------------------------------------------------------------------- couples, groups
+def _together_parsers(sub) -> None:
+    """The ``couples`` and ``groups`` commands."""
+    p = sub.add_parser("couples", help="couples and families: one row per episode, session "
+                       "and measure family where two or more clients rated (gap, split, "
+                       "lowest client, most divergent item)")
+    _load_options(p)
+    p.add_argument("--table", choices=["sessions", "episodes"], default="sessions",
+                   help="sessions (default): one row per joint session; episodes: one row "
+                   "per episode and measure family (split share, gap trend, consistently "
+                   "lowest client, outcomes parting)")
+    p.add_argument("--measure", choices=["SRS", "ORS"],
+                   help="only the alliance (SRS, CSRS) or the outcome (ORS, CORS) family "
+                   "(default: both)")
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="output file: .csv, .tsv, .parquet or .xlsx (default: print)")
+
+    p = sub.add_parser("groups", help="groups: the GSRS/CGSRS by group and session (members "
+                       "rating, mean, spread, members below 36), or each member against the "
+                       "group")
+    _load_options(p)
+    p.add_argument("--table", choices=["sessions", "members"], default="sessions",
+                   help="sessions (default): one row per group and session; members: one "
+                   "row per member rating, beside the mean of the other members")
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="output file: .csv, .tsv, .parquet or .xlsx (default: print)")
+
+
+def cmd_couples(args) -> int:
+    from .couples import couple_episodes, couple_sessions
+    from .io.writers import write_table
+
+    out = _check_output(args.output) if args.output else None
+    res = _load(args)
+    func = couple_sessions if args.table == "sessions" else couple_episodes
+    table = func(res.data)
+    if args.measure:
+        table = table[(table["measure"] == args.measure).to_numpy(dtype=bool)]
+        table = table.reset_index(drop=True)
+    if out:
+        write_table(table, out)
+        n_episodes = table["episode_id"].nunique()
+        what = "joint sessions" if args.table == "sessions" else "episode summaries"
+        print(f"Wrote {len(table)} {what} of {_count(n_episodes, 'episode')} with clients "
+              f"seen together to {out} (from {res.report['loaded']} administrations; "
+              f"{res.report['rejected']} rejected).")
+    elif not len(table):
+        print(textwrap.fill("No clients seen together: no episode in which two or more "
+                            "clients rated the same session (clients who share an "
+                            "episode_id were seen together).", _width()))
+    elif args.table == "sessions":
+        print(format_couples(table))
+    else:
+        print(format_couple_episodes(table))
+    return 0
+
+
+def cmd_groups(args) -> int:
+    from .groups import group_members, group_sessions
+    from .io.writers import write_table
+
+    out = _check_output(args.output) if args.output else None
+    res = _load(args)
+    table = (group_sessions if args.table == "sessions" else group_members)(res.data)
+    if out:
+        write_table(table, out)
+        what = "group sessions" if args.table == "sessions" else "member ratings"
+        print(f"Wrote {len(table)} {what} of {_count(table['group_id'].nunique(), 'group')} "
+              f"to {out} (from {res.report['loaded']} administrations; "
+              f"{res.report['rejected']} rejected).")
+    elif not len(table):
+        print(textwrap.fill("No group ratings: no GSRS or CGSRS with a group_id in the "
+                            "data.", _width()))
+    elif args.table == "sessions":
+        print(format_groups(table))
+    else:
+        print(format_group_members(table))
+    return 0
+
+
+def _when(row, session="session_number") -> str:
+    text = f"session {getattr(row, session)}"
+    date = row.session_date
+    return text if pd.isna(date) else f"{text}, {date.day} {date:%b %Y}"
+
+
+def _pairs(clients: str, totals: str) -> str:
+    """"C1 40, C2 35" from "C1;C2" and "40;35"."""
+    return ", ".join(f"{c} {t}" for c, t in zip(clients.split(";"), totals.split(";")))
+
+
+def _true(value) -> bool:
+    """A nullable boolean as a bool (NA is False)."""
+    return not pd.isna(value) and bool(value)
+
+
+def _labels(items) -> str:
+    if not isinstance(items, str) or not items:
+        return ""
+    from ._text import ITEM_NAMES
+
+    return ", ".join(ITEM_NAMES.get(i, i) for i in items.split(";"))
+
+
+def format_couples(table: pd.DataFrame, width: int | None = None) -> str:
+    """The joint sessions of :func:`srs_analytics.couple_sessions` as text for a terminal:
+    per episode and measure family, each session with the clients' totals, the gap, what
+    it shows (split, persistent split, widening gap, outcomes parting) and the item where
+    the clients differ most."""
+    width = _width(width)
+    lines = []
+    for (episode, family), g in table.groupby(["episode_id", "measure"], sort=False):
+        family_name = {"SRS": "alliance (SRS, CSRS)", "ORS": "outcome (ORS, CORS)"}.get(
+            family, family)
+        clinicians = ", ".join(dict.fromkeys(g["clinician_id"].dropna().astype(str)))
+        lines.append(f"{episode}  {family_name}  clinician {clinicians or '(none)'}")
+        split = "split" if family == "SRS" else "one in the clinical range, one not"
+        for row in g.itertuples(index=False):
+            flags = [name for name, on in (
+                (split, row.split), ("persistent split", row.persistent_split),
+                ("widening gap", row.widening_gap),
+                (f"outcomes part, {row.lagging_client} behind", _true(row.outcome_divergence)))
+                if on]
+            text = (f"{_when(row)}: {_pairs(row.clients, row.totals)}; gap {row.gap:g}"
+                    + (f" ({', '.join(flags)})" if flags else "")
+                    + f"; lowest {row.lowest_client.replace(';', ', ')}")
+            if _labels(row.most_divergent_item):
+                text += f"; differ most on {_labels(row.most_divergent_item)}"
+            lines += textwrap.wrap(text, width, initial_indent="  ", subsequent_indent="      ")
+        lines.append("")
+    srs = table[table["measure"] == "SRS"]
+    lines += textwrap.wrap(
+        f"{_count(len(table), 'joint session')} of "
+        f"{_count(table['episode_id'].nunique(), 'episode')}; the alliance split across "
+        f"the cutoff in {int(srs['split'].sum())} of {len(srs)}. The full table: -o FILE "
+        "(.csv, .tsv, .parquet or .xlsx); each episode summarised: --table episodes.", width)
+    return "\n".join(lines)
+
+
+def format_couple_episodes(table: pd.DataFrame, width: int | None = None) -> str:
+    """The episodes of :func:`srs_analytics.couple_episodes` as text for a terminal."""
+    width = _width(width)
+    lines = []
+    for row in table.itertuples(index=False):
+        head = (f"{row.episode_id}  {row.measure}  {row.clients.replace(';', ', ')}: "
+                f"{_count(row.n_joint_sessions, 'joint session')}")
+        split = "split" if row.measure == "SRS" else "one in the clinical range, one not,"
+        parts = [f"{split} in {row.n_split} ({row.share_split:.0%})",
+                 f"gap {row.gap_first:g} to {row.gap_last:g}, trend {row.gap_trend}"
+                 + ("" if pd.isna(row.gap_slope) else f" ({row.gap_slope:+.2f} a session)")]
+        if isinstance(row.lowest_client, str):
+            parts.append(f"{row.lowest_client} lowest in {row.n_lowest}"
+                         + (" (consistently)" if row.consistently_lowest else ""))
+        if row.measure == "ORS":
+            improved = row.improved_clients.replace(";", ", ") if isinstance(
+                row.improved_clients, str) and row.improved_clients else "none"
+            parts.append(f"improved reliably: {improved}")
+            if _true(row.outcome_divergence):
+                parts.append(f"the outcomes part, {row.lagging_client} behind")
+        lines += textwrap.wrap(f"{head}; " + "; ".join(parts) + ".", width,
+                               subsequent_indent="    ")
+    lines.append("")
+    lines += textwrap.wrap("The full table: -o FILE (.csv, .tsv, .parquet or .xlsx); every "
+                           "joint session: --table sessions.", width)
+    return "\n".join(lines)
+
+
+def format_groups(table: pd.DataFrame, width: int | None = None) -> str:
+    """The group sessions of :func:`srs_analytics.group_sessions` as text for a terminal."""
+    width = _width(width)
+    lines = []
+    for (group, measure), g in table.groupby(["group_id", "measure"], sort=False):
+        lines.append(f"group {group}  {measure}")
+        for row in g.itertuples(index=False):
+            sd = "" if pd.isna(row.sd_total) else f", SD {row.sd_total:.2f}"
+            text = (f"{_when(row, 'group_session')}: {row.n_members} members, mean "
+                    f"{row.mean_total:.2f}{sd}, {row.min_total:g} to {row.max_total:g}; "
+                    + (f"below 36: {row.members_below.replace(';', ', ')}"
+                       if row.members_below else "none below 36"))
+            if _labels(row.lowest_item):
+                text += f"; the group's lowest item {_labels(row.lowest_item)} " \
+                        f"({row.lowest_item_mean:.2f})"
+            if row.n_below_others:
+                text += f"; {row.n_below_others} well below the others"
+            lines += textwrap.wrap(text, width, initial_indent="  ", subsequent_indent="      ")
+        lines.append("")
+    lines += textwrap.wrap("The full table: -o FILE (.csv, .tsv, .parquet or .xlsx); each "
+                           "member against the group: --table members.", width)
+    return "\n".join(lines)
+
+
+def format_group_members(table: pd.DataFrame, width: int | None = None) -> str:
+    """Each member's group ratings (:func:`srs_analytics.group_members`) against the mean
+    of the others, as text for a terminal."""
+    width = _width(width)
+    lines = []
+    for (group, measure), g in table.groupby(["group_id", "measure"], sort=False):
+        lines.append(f"group {group}  {measure}  (total, and the difference from the mean "
+                     "of the other members)")
+        for client, m in g.groupby("client_id", sort=False):
+            cells = [f"{r.group_session}: {r.total:g}"
+                     + ("" if pd.isna(r.diff_from_others) else f" ({r.diff_from_others:+.2f})")
+                     + ("!" if r.below_others else "") for r in m.itertuples(index=False)]
+            stays = " - stays below the group" if m["stays_below"].iloc[-1] else ""
+            lines += textwrap.wrap(f"{client}  " + ", ".join(cells) + stays, width,
+                                   initial_indent="  ", subsequent_indent="      ")
+        lines.append("")
+    lines += textwrap.wrap("! marks a rating well below the other members (5 points or more). "
+                           "The full table: -o FILE (.csv, .tsv, .parquet or .xlsx).", width)
+    return "\n".join(lines)
+
+
+_TOGETHER = {"couples": cmd_couples, "groups": cmd_groups}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``srs-analytics`` console script."""
     try:
@@ -910,7 +1126,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"validate": cmd_validate, "convert": cmd_convert, "clients": cmd_clients,
                "alerts": cmd_alerts, "attention": cmd_attention, "note": cmd_note,
                "report": cmd_report, "simulate": cmd_simulate, "demo": cmd_demo,
-               **_CASELOAD_AND_RESEARCH}[args.command]
+               **_CASELOAD_AND_RESEARCH, **_TOGETHER}[args.command]
     try:
         code = handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush

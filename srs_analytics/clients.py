@@ -9,13 +9,14 @@ nothing of its own beyond the join.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from . import _docstrings
 from ._frames import column_map
 from .alliance import AllianceSettings, client_alliance
+from .couples import CoupleSettings, joint_client_columns
 from .expected import ExpectedResponse, ExpectedSettings, expected_status
 from .outcomes import OutcomeSettings, client_outcomes
 from .schema import ITEM_COLUMNS
@@ -52,6 +53,10 @@ class ClientSettings:
     expected : ExpectedSettings
         Fit and fallback of the expected treatment response, when it is fitted on the data
         (a ``model`` passed to :func:`client_table` keeps its own).
+    couples : CoupleSettings
+        The gap trend and the consistently lowest client of clients seen together (slope
+        0.5 points per session, 3 joint sessions, three quarters); the cutoff is
+        ``alliance``'s.
 
     Examples
     --------
@@ -62,10 +67,11 @@ class ClientSettings:
     outcome: OutcomeSettings = OutcomeSettings()
     alliance: AllianceSettings = AllianceSettings()
     expected: ExpectedSettings = ExpectedSettings()
+    couples: CoupleSettings = CoupleSettings()
 
     def __post_init__(self):
         for name, kind in (("outcome", OutcomeSettings), ("alliance", AllianceSettings),
-                           ("expected", ExpectedSettings)):
+                           ("expected", ExpectedSettings), ("couples", CoupleSettings)):
             if not isinstance(getattr(self, name), kind):
                 raise TypeError(f"{name} must be {kind.__name__}; got "
                                 f"{type(getattr(self, name)).__name__}")
@@ -125,7 +131,14 @@ def client_table(
           often, an individual measure before a group's on a tie;
         - ``etr_status``, ``etr_session``, ``etr_basis``: the expected-response status of
           the latest outcome rating of the episode, its session number, and whether it
-          came from the fitted percentiles or the fallback rule.
+          came from the fitted percentiles or the fallback rule;
+        - after the collateral columns, for clients seen with others (a couple, a family:
+          :func:`~srs_analytics.couples.couple_episodes`, SRS family), the episode's
+          ``n_joint_sessions`` (Int64), ``split_share`` (the share of joint sessions with
+          the alliance split across 36), ``gap_slope`` (points per session) and
+          ``gap_trend`` (widening, narrowing, stable or insufficient), and
+          ``consistently_lowest`` (boolean: this client was alone lowest in at least three
+          quarters of 3 or more joint sessions); NA for clients seen alone.
 
         Missing where the client has no rating of that kind.
 
@@ -167,4 +180,8 @@ def client_table(
     table = table.reindex(columns=[*first, *(c for c in table.columns if c not in first)])
     for c in ("n_sessions", "n_days", "n_srs", "etr_session", "collateral_n"):
         table[c] = table[c].astype("Int64")
+    joint = joint_client_columns(data, column_map(
+        **cols, items=items, imputed=imputed, age_group=age_group),
+        replace(s.couples, alliance=s.alliance, outcome=s.outcome))
+    table = table.merge(joint, on=key, how="left")
     return table.sort_values(key, ignore_index=True)

@@ -432,8 +432,10 @@ def session_outcomes(
     age_group: str = "age_group",
     settings: OutcomeSettings | None = None,
     instruments: Mapping[str, Instrument] = INSTRUMENTS,
+    raters: str = "self",
 ) -> pd.DataFrame:
-    """Every self-rated outcome administration against its episode's intake.
+    """Every self-rated outcome administration against its episode's intake (or every
+    collateral one against the collateral rater's own first rating).
 
     Parameters
     ----------
@@ -445,15 +447,23 @@ def session_outcomes(
         Reliable change and cutoff rules, a Jacobson-Truax intake SD included, as in
         :func:`client_outcomes`.
     {instruments}
+    raters : {"self", "collateral"}, default "self"
+        ``"self"``: the client's own ratings. ``"collateral"``: the ratings of collateral
+        raters (a parent, a teacher), each rater's series of a measure read against that
+        rater's own first rating, with the cutoff and the reliable change of the client's
+        measure and age group (Jacobson-Truax: the intake SD of the clients' own ratings).
+        They are kept apart from the client's own: see
+        :func:`srs_analytics.collateral_sessions`.
 
     Returns
     -------
     DataFrame
-        One row per self-rated outcome administration, sorted by client, episode, measure
-        and session order: ``client_id``, ``episode_id``, ``clinician_id`` (of the row),
-        ``session_number``, ``session_date``, ``measure``, ``age_group`` (the client's),
-        ``total`` (the names passed in), ``ors_intake`` (the first administration of the
-        measure in the episode), ``ors_change`` (total - intake), ``cutoff``, ``rci``,
+        One row per outcome administration of ``raters``, sorted by client, episode,
+        rater, measure and session order: ``client_id``, ``episode_id``, ``clinician_id``
+        (of the row), ``session_number``, ``session_date``, ``measure``, ``rater``,
+        ``age_group`` (the client's), ``total`` (the names passed in), ``ors_intake`` (the
+        first administration of the measure by the rater in the episode), ``ors_change``
+        (total - intake), ``cutoff``, ``rci``,
         ``clinical`` (total strictly below the cutoff), ``reliable_improvement`` and
         ``reliable_deterioration`` (the change from intake, as :func:`reliable_change`;
         False at the intake). The last three are nullable booleans: NA for a measure
@@ -474,7 +484,10 @@ def session_outcomes(
     cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
                       date=date, measure=measure, rater=rater, total=total,
                       age_group=age_group, status="episode_status")
+    check_choice("raters", raters, ("self", "collateral"))
     p, own = _episodes(data, s, instruments, cols)
+    if raters == "collateral":
+        own = p["collateral"].reset_index(drop=True)
     o = own.iloc[np.repeat(np.arange(len(own)), own["n"].to_numpy())].reset_index(drop=True)
     r = p["rows"].iloc[_expand(own["start"].to_numpy(), own["n"].to_numpy())]
     tot = r["_total"].to_numpy()
@@ -485,6 +498,7 @@ def session_outcomes(
     return pd.DataFrame({
         client: p["client"][ce], episode: p["episode"][ce], clinician: r["_clin"].array,
         session: r["_session"].array, date: r["_date"].to_numpy(), measure: o["measure"],
+        rater: pd.array(o["rater"].to_numpy(dtype=object), dtype="str"),
         age_group: p["age"][ce], total: tot, "ors_intake": o["intake"],
         "ors_change": np.round(tot - o["intake"].to_numpy(), 9),
         "cutoff": o["cutoff"], "rci": o["rci"],
@@ -646,12 +660,18 @@ def _cutoff_groups(measure, age, instruments):
 
 
 def _episodes(data, s, instruments, cols):
-    """The prepared table, and the self-rated groups with their cutoff and change rule."""
+    """The prepared table, and the self-rated groups with their cutoff and change rule.
+
+    ``p["collateral"]`` holds the collateral groups with the same cutoff and change rule:
+    those of the client's measure and age group, from the norms of the self-ratings.
+    """
     p = _prepare(data, cols, instruments)
+    key = ["measure", "cutoff_group"]
     own = p["groups"][p["groups"]["self"]].reset_index(drop=True)
-    own = own.merge(_norms(own, _choose(own), s), on=["measure", "cutoff_group"], how="left")
+    norms = _norms(p["groups"], _choose(own), s)
+    own = own.merge(norms, on=key, how="left")
     own["rci_basis"] = own["rci_basis"].astype(object)
-    p["collateral"] = p["groups"][~p["groups"]["self"]]
+    p["collateral"] = p["groups"][~p["groups"]["self"]].merge(norms, on=key, how="left")
     return p, own
 
 
@@ -663,7 +683,8 @@ def _choose(own):
 
 
 def _norms(own, chosen, s):
-    """Cutoff and reliable-change rule per measure and cutoff age group.
+    """Cutoff and reliable-change rule per measure and cutoff age group of ``own`` (the
+    groups of every rater: a collateral rater's measure and age group has a rule too).
 
     The intake mean and SD (n - 1) come from the chosen episodes with two or more
     administrations unless ``s.mean_intake`` / ``s.sd_intake`` are given; a group with

@@ -48,11 +48,14 @@ ATTENTION_COLUMNS = ("client_id", "episode_id", "clinician_id", "session_number"
 #: Episode statuses that mean the episode has ended.
 ENDED = ("closed_planned", "closed_unplanned")
 #: Which alert leads when a session holds several of the same severity: what the client
-#: said about this session first (a drop, a low total, a low item), then patterns over
-#: sessions, then the outcome rules, which the clinician reviews with the ORS.
-LEAD_ORDER = ("sharp_drop", "ors_deterioration", "drop", "low_total", "low_item",
-              "repeated_low_item", "false_reassurance", "off_track", "no_early_change",
-              "ceiling")
+#: said about this session first (a drop, a split between clients seen together, a low
+#: total, a low item), then patterns over sessions (a widening gap or a lasting split
+#: between partners, a group member who stays below the group), then the outcome rules,
+#: which the clinician reviews with the ORS (a collateral rater's deterioration first).
+LEAD_ORDER = ("sharp_drop", "ors_deterioration", "drop", "split_alliance", "low_total",
+              "low_item", "widening_gap", "persistent_split", "group_outlier",
+              "repeated_low_item", "false_reassurance", "collateral_deterioration",
+              "outcome_divergence", "off_track", "no_early_change", "ceiling")
 # the alerts whose item names the item judged (not the lowest item of a total)
 _ITEM_RULES = ("low_item", "repeated_low_item")
 
@@ -209,6 +212,7 @@ def attention(
     items: tuple[str, str, str, str] = ITEM_COLUMNS,
     imputed: str = "items_imputed",
     age_group: str = "age_group",
+    group: str = "group_id",
     status: str = "episode_status",
     as_of: str | pd.Timestamp | None = None,
     settings: AttentionSettings | None = None,
@@ -224,7 +228,7 @@ def attention(
         The whole history, so that drops, patterns and changes from intake see the earlier
         sessions.
     {columns}
-        ``clinician``, ``age_group``, ``status`` and the items may be absent.
+        ``clinician``, ``age_group``, ``group``, ``status`` and the items may be absent.
     as_of : date-like, optional
         The day the list is drawn up; by default the latest session date in ``data``.
         Sessions after it are left out, so an earlier ``as_of`` gives the list as it stood
@@ -286,7 +290,7 @@ def attention(
         raise TypeError(f"settings must be AttentionSettings; got {type(s).__name__}")
     cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
                       date=date, measure=measure, rater=rater, total=total, items=items,
-                      imputed=imputed, age_group=age_group, status=status)
+                      imputed=imputed, age_group=age_group, group=group, status=status)
     require_columns(data, cols, ("client", "episode", "session", "date", "measure", "rater",
                                  "total"))
     dates = _dates(data, date)
@@ -295,7 +299,8 @@ def attention(
     eps = _latest_sessions(upto, cols, when, s)
     eps = eps[eps["open"].to_numpy(dtype=bool)]
     args = {k: cols[k] for k in ("client", "episode", "clinician", "session", "date",
-                                 "measure", "rater", "total", "items", "imputed", "age_group")}
+                                 "measure", "rater", "total", "items", "imputed", "age_group",
+                                 "group")}
     found = alerts(upto, **args, settings=s.alerts, model=model, latest_only=True)
     return _listed(found, eps, cols, s, clinicians)
 

@@ -442,10 +442,12 @@ def test_a_deterioration_is_one_alert_not_an_off_track_beside_it():
 def test_rules_are_the_interface():
     assert list(RULES) == ["low_total", "low_item", "drop", "sharp_drop", "repeated_low_item",
                            "ceiling", "false_reassurance", "ors_deterioration", "off_track",
-                           "no_early_change"]
+                           "no_early_change", "split_alliance", "persistent_split",
+                           "widening_gap", "outcome_divergence", "collateral_deterioration",
+                           "group_outlier"]
     for rule in RULES.values():
         assert rule.severity in SEVERITIES and rule.source and rule.description
-        assert rule.attached_to in ("alliance", "outcome")
+        assert rule.attached_to in ("alliance", "outcome", "collateral")
     assert AlertSettings().rules == frozenset(RULES)
     assert dict(AlertSettings().severity) == {k: r.severity for k, r in RULES.items()}
 
@@ -554,10 +556,19 @@ def test_vectorised_on_a_simulated_caseload():
     ses = session_alliance(df)
     counts = out["rule"].value_counts()
     assert set(counts.index) == set(RULES)  # every rule fires somewhere
-    # every rating below 36 gives one alert saying so: low_total, or the drop that took it
+    # every rating below 36 gives one alert saying so: low_total, or the drop that took it;
+    # only a drop, a couple's or a group's alert on the same rating can say it too
     low = out[out["rule"].isin(["low_total", "drop", "sharp_drop"])
               & out["message"].str.contains("below the cutoff of 36")]
-    assert len(low) == ses["below_cutoff"].sum()
+    together = out[out["rule"].isin(["split_alliance", "persistent_split", "widening_gap",
+                                     "group_outlier"])]
+    assert together["message"].str.contains("below the cutoff of 36").all()
+    said = pd.concat([low, together])
+    key = ["client_id", "episode_id", "session_number", "measure"]
+    below = ses[ses["below_cutoff"]][key].astype(str).apply(tuple, axis=1)
+    assert set(said[key].astype(str).apply(tuple, axis=1)) == set(below)
+    assert len(low) + len(together) - len(said.drop_duplicates(key)) == len(
+        together.merge(low[low["rule"] != "low_total"], on=key))
     n_srs = len(ses)
     assert 0.1 < len(low) / n_srs < 0.4  # about 23% of SRS are below 36
     assert counts["sharp_drop"] < counts["drop"] + counts["sharp_drop"] < 0.4 * n_srs
@@ -567,8 +578,11 @@ def test_vectorised_on_a_simulated_caseload():
     assert len(warned) == sum(len(x.split(";")) for x in labels if x)
     assert counts["false_reassurance"] < counts["ceiling"]
     assert out["message"].str.match(r"^Session \d+, \d+ \w{3} \d{4}: ").all()
-    assert not out.duplicated(["client_id", "episode_id", "session_number", "measure",
-                               "rule", "item"]).any()
+    # one alert per rating, rule and item; a parent and a teacher each have their own
+    key = ["client_id", "episode_id", "session_number", "measure", "rule", "item"]
+    collateral = out["rule"].eq("collateral_deterioration")
+    assert not out[~collateral].duplicated(key).any()
+    assert not out[collateral].duplicated([*key, "message"]).any()
 
 
 def test_a_given_model_keeps_its_own_fallback_settings():

@@ -18,7 +18,9 @@ ANALYSES = [srs.client_outcomes, srs.session_outcomes, srs.session_alliance,
             srs.caseload_summary, srs.srs_completion, srs.completion_trend,
             srs.clinician_comparison, srs.alliance_outcome_table, srs.alliance_correlations,
             srs.next_ors_model, srs.outcome_by_alliance, srs.ceiling_raters,
-            srs.srs_by_context, srs.research_table, srs.deidentify, srs.attention_summary]
+            srs.srs_by_context, srs.research_table, srs.deidentify, srs.attention_summary,
+            srs.couple_sessions, srs.couple_episodes, srs.group_sessions, srs.group_members,
+            srs.collateral_sessions, srs.collateral_agreement]
 #: keyword -> canonical column, for every column keyword any analysis takes
 COLUMN_KEYWORDS = {"client": "client_id", "episode": "episode_id", "clinician": "clinician_id",
                    "session": "session_number", "date": "session_date", "measure": "measure",
