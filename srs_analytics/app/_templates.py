@@ -61,11 +61,14 @@ def text(value, decimals: int = 2) -> str:
     return str(value).replace("_", " ") if isinstance(value, str) else str(value)
 
 
-def alert_rows(table: pd.DataFrame) -> list[dict]:
-    """The rows of an alerts table as the templates show them."""
+def alert_rows(table: pd.DataFrame, *, client: bool = False) -> list[dict]:
+    """The rows of an alerts table as the templates show them; ``client`` names the
+    client first (a page about several clients: a couple, a group)."""
     rows = []
     for r in table.itertuples(index=False):
         when = "session ?" if pd.isna(r.session_number) else f"Session {r.session_number}"
+        if client:
+            when = f"{r.client_id}, {when[0].lower()}{when[1:]}"
         if not pd.isna(r.session_date):
             when += f", {text(r.session_date)}"
         message = str(r.message)
@@ -92,14 +95,16 @@ def attention_rows(table: pd.DataFrame, href=None) -> list[dict]:
     return rows
 
 
-def table_rows(table: pd.DataFrame, first: str, fields) -> tuple[list[str], list[list[dict]]]:
+def table_rows(table: pd.DataFrame, first: str, fields, heading: str = ""
+               ) -> tuple[list[str], list[list[dict]]]:
     """A table as headings and rows of cells for the ``data_table`` macro: the column
     ``first``, then ``fields`` (heading, column, kind). Each cell is a dict of ``value``
     and ``note``: a ``share`` shows as "23%" with its ``_low`` / ``_high`` interval as the
     note ("19 to 27"), an ``es`` as "1.05" with "0.70 to 1.40", a ``count`` as it is (a
-    suppressed one stays "<5"); a missing or withheld value as an en dash."""
+    suppressed one stays "<5"); a missing or withheld value as an en dash. ``heading``
+    heads the first column."""
     fields = [f for f in fields if f[1] in table.columns]
-    headings = [""] + [h for h, _, _ in fields]
+    headings = [heading] + [h for h, _, _ in fields]
     rows = []
     for _, r in table.iterrows():
         row = [{"value": text(r[first]), "note": ""}]

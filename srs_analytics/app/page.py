@@ -1,5 +1,6 @@
 """What a page shows, computed once for the widget views, the dashboard and the HTML reports
-alike (so they cannot disagree).
+alike (so they cannot disagree). Client pages, the caseload page, and the page of clients
+seen together (a couple, a family, a group: :func:`together_page`).
 
 Pure pandas: no widget, no drawing. :func:`client_page` gathers the chart tables, the
 alerts of the latest session with their suggestions, the progress-note line and the
@@ -23,17 +24,20 @@ from ..alerting import AlertSettings, alerts
 from ..caseload import CaseloadSettings, caseload_summary, suppress_small_cells
 from ..clients import ClientSettings, client_table
 from ..comparison import clinician_comparison
+from ..couples import CoupleSettings, couple_episodes, couple_sessions
 from ..expected import ExpectedResponse, fit_expected
+from ..groups import GROUP_MEASURES, GroupSettings
 from ..notes import progress_notes
 from ..plotting.caseload import caseload_rates_data, effect_sizes_data, outcome_categories_data
 from ..plotting.client import client_chart_data
+from ..plotting.couples import couple_chart_data, group_chart_data
 from ..plotting.items import items_chart_data
 from ..plotting.significance import jacobson_truax_data
 from ..triage import AttentionSettings, attention, open_episodes
 
 __all__ = ["CASELOAD_FIELDS", "COMPARISON_FIELDS", "GROUPINGS", "CaseloadPage", "ClientPage",
-           "caseload_page", "client_choices", "client_page", "clinician_choices",
-           "month_choices"]
+           "TogetherPage", "caseload_page", "client_choices", "client_page",
+           "clinician_choices", "month_choices", "together_choices", "together_page"]
 
 _COLS = {"client": "client_id", "episode": "episode_id", "session": "session_number",
          "date": "session_date", "clinician": "clinician_id"}
@@ -384,3 +388,192 @@ def month_choices(data: pd.DataFrame, date: str = "session_date") -> list[pd.Tim
         return []
     months = pd.to_datetime(data[date]).dropna().dt.to_period("M").unique()
     return [p.to_timestamp() for p in sorted(months)]
+
+
+# --------------------------------------------------------------------------- seen together
+#: The columns of a couple's joint sessions a page shows: (heading, column, kind).
+COUPLE_FIELDS = (("Measure", "measure", "text"), ("Ratings", "ratings", "text"),
+                 ("Gap", "gap", "text"), ("Split", "split_text", "text"),
+                 ("Lowest", "lowest_client", "text"),
+                 ("Items differing most", "most_divergent_item", "text"))
+#: The columns of a group's sessions a page shows.
+GROUP_FIELDS = (("Date", "session_date", "text"), ("Members rating", "n_members", "count"),
+                ("Mean", "mean_total", "text"), ("SD", "sd_total", "text"),
+                ("Below 36", "members_below", "text"), ("Lowest", "lowest_member", "text"),
+                ("Lowest item", "lowest_item", "text"))
+
+
+@dataclass(frozen=True, eq=False)
+class TogetherPage:
+    """Everything a page about clients seen together shows: a couple or a family (one
+    episode), or a group.
+
+    Attributes
+    ----------
+    kind : {"couple", "group"}
+        A couple or family (``id`` an episode), or a group (``id`` a group).
+    id : str
+    title : str
+        "Couple E00273: C00274 and C00275", "Family ...", "Group G01: 7 members".
+    chart : pandas.DataFrame
+        :func:`~srs_analytics.plotting.couple_chart_data` or
+        :func:`~srs_analytics.plotting.group_chart_data`.
+    sessions : pandas.DataFrame
+        The joint sessions (:func:`~srs_analytics.couple_sessions`, with ``ratings`` and
+        ``split_text`` for the page) or the group sessions
+        (:func:`~srs_analytics.group_sessions`).
+    summary : list of (str, str)
+        The page's "at a glance" lines.
+    alerts : pandas.DataFrame
+        The alerts of each client's latest session (for a group, of the group measure),
+        most severe first.
+    """
+
+    kind: str
+    id: str
+    title: str
+    chart: pd.DataFrame = field(repr=False)
+    sessions: pd.DataFrame = field(repr=False)
+    summary: list = field(default_factory=list, repr=False)
+    alerts: pd.DataFrame = field(default=None, repr=False)
+
+
+def together_choices(data: pd.DataFrame) -> list[tuple[str, tuple[str, str]]]:
+    """A chooser's options for clients seen together: (text, (kind, id)), the couples and
+    families (episodes with two or more clients rating their own SRS or ORS) first, then
+    the groups.
+
+    Examples
+    --------
+    >>> from srs_analytics import load_sample
+    >>> options = together_choices(load_sample())
+    >>> options[0]
+    ('Couple E00272: C00272, C00273', ('couple', 'E00272'))
+    >>> options[-1]
+    ('Group G01: 7 members', ('group', 'G01'))
+    """
+    options = []
+    if len(data):
+        eps = couple_episodes(data)
+        eps = eps.drop_duplicates("episode_id")
+        for e, n, who in eps[["episode_id", "n_clients", "clients"]].itertuples(index=False):
+            kind = "Couple" if n == 2 else "Family"
+            options.append((f"{kind} {e}: {str(who).replace(';', ', ')}", ("couple", str(e))))
+    if "group_id" in data:
+        g = data[data["measure"].isin(GROUP_MEASURES).to_numpy(dtype=bool)
+                 & data["group_id"].notna().to_numpy(dtype=bool)]
+        for gid, n in g.groupby("group_id", sort=True)["client_id"].nunique().items():
+            options.append((f"Group {gid}: {n} members", ("group", str(gid))))
+    return options
+
+
+def together_page(data: pd.DataFrame, kind: str, id: str, *,
+                  settings: AlertSettings | None = None,
+                  couples: CoupleSettings | None = None,
+                  groups: GroupSettings | None = None,
+                  model: ExpectedResponse | None = None) -> TogetherPage:
+    """Gather what a page about a couple, a family or a group shows.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The canonical table.
+    kind : {"couple", "group"}
+        ``"couple"`` for a couple's or a family's episode (``id`` the episode), ``"group"``
+        for a group (``id`` the group).
+    id : str
+    settings : AlertSettings, optional
+        The alert rules (with the couples' and groups' rules).
+    couples, groups : CoupleSettings, GroupSettings, optional
+        The thresholds of the chart and the tables.
+    model : ExpectedResponse, optional
+        For the outcome alerts (``off_track``).
+
+    Returns
+    -------
+    TogetherPage
+
+    Examples
+    --------
+    >>> from srs_analytics import load_sample
+    >>> page = together_page(load_sample(), "couple", "E00273")
+    >>> page.title
+    'Couple E00273: C00274 and C00275'
+    >>> dict(page.summary)["Alliance split"]
+    '3 of 6 joint sessions'
+    """
+    from .._checks import check_choice
+
+    check_choice("kind", kind, ("couple", "group"))
+    s = settings or AlertSettings()
+    if kind == "couple":
+        c = couples or CoupleSettings(alliance=s.alliance, outcome=s.outcome)
+        chart = couple_chart_data(data, id, settings=c)
+        rows = data[(data["episode_id"] == id).to_numpy(dtype=bool)]
+        sessions = couple_sessions(rows, settings=c)
+        sessions = sessions.assign(
+            ratings=[", ".join(f"{w} {t}" for w, t in zip(str(a).split(";"),
+                                                         str(b).split(";")))
+                     for a, b in zip(sessions["clients"], sessions["totals"])],
+            split_text=np.where(sessions["split"].to_numpy(dtype=bool), "split", ""),
+            gap=sessions["gap"].round(2))
+        clients = chart.attrs["clients"]
+        words = "Couple" if len(clients) == 2 else "Family"
+        title = (f"{words} {id}: " + (" and ".join(clients) if len(clients) == 2
+                                     else ", ".join(clients)))
+        summary = _couple_summary(chart.attrs["episodes"], c)
+        found = alerts(rows, settings=s, model=model, latest_only=True)
+    else:
+        g = groups or GroupSettings(alliance=s.alliance)
+        chart = group_chart_data(data, id, settings=g)
+        sessions = chart.attrs["sessions"].assign(
+            mean_total=lambda t: t["mean_total"].round(2),
+            sd_total=lambda t: t["sd_total"].round(2),
+            members_below=lambda t: t["members_below"].fillna("").str.replace(";", ", "))
+        members = chart[chart["layer"] == "member"]
+        title = f"Group {id}: {members['client_id'].nunique()} members"
+        last = sessions.iloc[-1]
+        stays = sorted(set(members.loc[members["stays_below"].astype(bool), "client_id"]))
+        summary = [("Group sessions", str(len(sessions))),
+                   ("Latest group session", f"{last['mean_total']:g} on average, "
+                    f"{last['n_below_cutoff']} of {last['n_members']} below "
+                    f"{g.alliance.cutoff:g}"),
+                   ("Members who stay below the group", ", ".join(stays) or "none"),
+                   ("The group's lowest item, latest session",
+                    str(last["lowest_item"]).replace("_", " ")
+                    if not pd.isna(last["lowest_item"]) else "\u2013")]
+        ids = set(members["client_id"])
+        rows = data[data["client_id"].isin(ids).to_numpy(dtype=bool)]
+        found = alerts(rows, settings=s, model=model, latest_only=True)
+        found = found[found["measure"].isin(GROUP_MEASURES).to_numpy(dtype=bool)]
+    found = found.sort_values("severity", ascending=False, kind="stable")
+    return TogetherPage(kind=kind, id=str(id), title=title, chart=chart,
+                        sessions=sessions.reset_index(drop=True), summary=summary,
+                        alerts=found.reset_index(drop=True))
+
+
+def _couple_summary(episodes: dict, c: CoupleSettings) -> list[tuple[str, str]]:
+    """The "at a glance" lines of a couple's page, from :func:`couple_episodes`."""
+    lines = []
+    srs, ors = episodes.get("SRS"), episodes.get("ORS")
+    if srs:
+        lines.append(("Alliance split", f"{srs['n_split']} of {srs['n_joint_sessions']} "
+                      "joint sessions"))
+        lines.append(("Alliance gap", f"{srs['gap_trend']} (first {srs['gap_first']:g}, "
+                      f"latest {srs['gap_last']:g} points)"))
+        lowest = srs.get("lowest_client")
+        if lowest:
+            lines.append(("Lowest alliance rating", f"{lowest}, in {srs['n_lowest']} of "
+                          f"{srs['n_joint_sessions']} sessions" + (
+                              ": consistently the lower one" if srs["consistently_lowest"]
+                              else "")))
+    if ors:
+        lines.append(("Outcome gap", f"{ors['gap_trend']} (first {ors['gap_first']:g}, "
+                      f"latest {ors['gap_last']:g} points)"))
+        improved = ors.get("improved_clients")
+        lines.append(("Improved reliably", str(improved).replace(";", ", ") if improved
+                      else "nobody yet"))
+        if ors.get("outcome_divergence"):
+            lines.append(("Outcomes part", f"{ors['lagging_client']} lags behind by "
+                          f"{c.divergence:g} points or more"))
+    return lines

@@ -5,7 +5,9 @@ their clients (those on the attention list first), and see the client chart, the
 chart, the alerts with their suggestions and the progress-note line ready to copy.
 :func:`caseload_view` is the director's: choose a period, clinicians and a grouping, and
 see who needs attention, the alliance rates by month, the outcomes, the clinicians'
-effect sizes, the Jacobson-Truax scatter and the caseload table.
+effect sizes, the Jacobson-Truax scatter and the caseload table. :func:`couples_view`
+shows clients seen together: choose a couple, a family or a group, and see its chart,
+its joint sessions and its alerts.
 :func:`dashboard` puts the views in tabs; the dashboard served by Voila
 (:mod:`srs_analytics.app.server`) shows exactly this. Callbacks only call package
 functions (:func:`~srs_analytics.app.page.client_page`,
@@ -30,6 +32,7 @@ from ..expected import ExpectedResponse, fit_expected
 from ..plotting._style import chart_style, figure_bytes, figure_of
 from ..plotting.caseload import draw_caseload_rates, draw_effect_sizes, draw_outcome_categories
 from ..plotting.client import draw_client_chart
+from ..plotting.couples import draw_couple_chart, draw_group_chart
 from ..plotting.items import draw_items_chart
 from ..plotting.significance import draw_jacobson_truax
 from ..triage import AttentionSettings, attention
@@ -43,16 +46,20 @@ from ._templates import (
 from .page import (
     CASELOAD_FIELDS,
     COMPARISON_FIELDS,
+    COUPLE_FIELDS,
+    GROUP_FIELDS,
     GROUPINGS,
     caseload_page,
     client_choices,
     client_page,
     clinician_choices,
     month_choices,
+    together_choices,
+    together_page,
 )
 
-__all__ = ["CaseloadView", "ClientView", "caseload_view", "client_view", "dashboard",
-           "figure_image"]
+__all__ = ["CaseloadView", "ClientView", "CouplesView", "caseload_view", "client_view",
+           "couples_view", "dashboard", "figure_image"]
 
 _ALL = "(all clinicians)"
 
@@ -332,10 +339,102 @@ def caseload_view(data: pd.DataFrame, *, settings: CaseloadSettings | None = Non
                         clinicians=clinicians, by=by)
 
 
+class CouplesView(w.VBox):
+    """Clients seen together (a ``VBox``): a couple, a family or a group; see
+    :func:`couples_view`.
+
+    Attributes
+    ----------
+    together : ipywidgets.Dropdown
+        The couple, family or group shown.
+    header, summary, sessions, alerts : ipywidgets.HTML
+    chart : ipywidgets.Image
+        The couple or family chart, or the group chart.
+    page : TogetherPage
+        What is shown now.
+    """
+
+    def __init__(self, data: pd.DataFrame, *, settings: AlertSettings | None = None,
+                 model: ExpectedResponse | None = None, choice=None):
+        self.data, self.settings = data, settings
+        self.model = fit_expected(data) if model is None else model
+        options = together_choices(data)
+        self.together = w.Dropdown(options=options, description="Seen together",
+                                   layout=w.Layout(width="34rem"),
+                                   style={"description_width": "initial"})
+        if choice is not None and choice in {v for _, v in options}:
+            self.together.value = choice
+        self.header, self.summary = w.HTML(), w.HTML()
+        self.sessions, self.alerts = w.HTML(), w.HTML()
+        self.chart = figure_image(None)
+        for widget, name in ((self.together, "srs-together"), (self.header, "srs-couple-header"),
+                             (self.chart, "srs-couple-chart"),
+                             (self.summary, "srs-couple-summary"),
+                             (self.sessions, "srs-couple-sessions"),
+                             (self.alerts, "srs-couple-alerts")):
+            widget.add_class(name)
+        self.together.observe(lambda change: self.show(change["new"]), names="value")
+        super().__init__([
+            w.HTML(f"<style>{components_css()}</style>"), self.together, self.header,
+            self.chart, self.summary,
+            w.HTML("<b>Alerts at the latest session</b>: with partners or a family, name a "
+                   "difference openly, without taking sides, and ask what each needs."),
+            self.alerts, w.HTML("<b>Session by session</b>"), self.sessions])
+        self.add_class("srs-couples-view")
+        if self.together.value is not None:
+            self.show(self.together.value)
+        else:
+            self.header.value = ("<p>No couple, family or group in the data: clients seen "
+                                 "together share an episode, or rate the GSRS with a "
+                                 "group id.</p>")
+
+    def show(self, choice) -> None:
+        """Show one couple, family (``("couple", episode_id)``) or group
+        (``("group", group_id)``)."""
+        if choice is None:
+            return
+        kind, id = choice
+        self.page = page = together_page(self.data, kind, id, settings=self.settings,
+                                         model=self.model)
+        draw = draw_couple_chart if kind == "couple" else draw_group_chart
+        update_image(self.chart, draw, page.chart)
+        self.summary.value = macro("summary_list", page.summary)
+        self.alerts.value = macro("alerts_table", alert_rows(page.alerts, client=True))
+        fields, first = ((COUPLE_FIELDS, "session_number") if kind == "couple"
+                         else (GROUP_FIELDS, "group_session"))
+        self.sessions.value = "<div class='table-wrap'>" + macro(
+            "data_table", *table_rows(page.sessions, first, fields, "Session")) + "</div>"
+        self.header.value = f"<h2>{html.escape(page.title)}</h2>"  # last: the page is whole
+
+
+def couples_view(data: pd.DataFrame, *, settings: AlertSettings | None = None,
+                 model: ExpectedResponse | None = None, choice=None) -> CouplesView:
+    """Clients seen together, as a widget: a couple's or a family's episode, or a group.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The canonical table.
+    settings : AlertSettings, optional
+        The alert rules and thresholds (the SRS and outcome cutoffs).
+    model : ExpectedResponse, optional
+        The expected treatment response; by default fitted on ``data``.
+    choice : (str, str), optional
+        What to show first: ``("couple", episode_id)`` or ``("group", group_id)``; by
+        default the first couple.
+
+    Returns
+    -------
+    CouplesView
+        An ipywidgets ``VBox``: display it in a notebook, or serve it with the dashboard.
+    """
+    return CouplesView(data, settings=settings, model=model, choice=choice)
+
+
 def dashboard(data: pd.DataFrame, *, settings: AlertSettings | None = None,
               model: ExpectedResponse | None = None, source: str | None = None) -> w.VBox:
-    """The dashboard: a heading naming the data, then the views in tabs: the client view
-    and the caseload view.
+    """The dashboard: a heading naming the data, then the views in tabs: the client view,
+    the caseload view and the couples view.
 
     The client view is built at once; each other view when its tab is first opened, so the
     dashboard opens as fast as the client view alone. ``source`` names the data in the
@@ -345,7 +444,9 @@ def dashboard(data: pd.DataFrame, *, settings: AlertSettings | None = None,
     caseload = None if settings is None else CaseloadSettings(
         outcome=settings.outcome, alliance=settings.alliance, alerts=settings)
     views = (("Client", lambda: client_view(data, settings=settings, model=model)),
-             ("Caseload", lambda: caseload_view(data, settings=caseload, model=model)))
+             ("Caseload", lambda: caseload_view(data, settings=caseload, model=model)),
+             ("Couples and groups", lambda: couples_view(data, settings=settings,
+                                                         model=model)))
     boxes = [w.VBox([build()]) if i == 0 else w.VBox([w.HTML(
         "<p class='muted'>Computing the view&hellip;</p>")]) for i, (_, build) in
         enumerate(views)]

@@ -270,7 +270,7 @@ def draw_couple_chart(frame: pd.DataFrame, ax=None, *, title: str | None = None,
     eps = a.get("episodes", {})
     trend = "; ".join(f"{f} gap {eps[f]['gap_trend']}" for f in ("SRS", "ORS")
                       if f in eps and eps[f].get("gap_trend"))
-    bottom.set_title(f"Highest minus lowest total at each joint session"
+    bottom.set_title("Highest minus lowest total at each joint session"
                      + (f" ({trend})" if trend else ""), loc="left", fontsize="small")
     if title is None and a.get("episode_id") is not None:
         who = ", ".join(clients)

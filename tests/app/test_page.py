@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 
 import srs_analytics as srs
-from srs_analytics.app.page import caseload_page, client_choices, client_page, month_choices
+from srs_analytics.app.page import (
+    caseload_page,
+    client_choices,
+    client_page,
+    month_choices,
+    together_choices,
+    together_page,
+)
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +95,23 @@ def test_months_for_a_chooser(sample):
     months = month_choices(data)
     assert months[0] == pd.Timestamp("2025-01-01") and months[-1] == pd.Timestamp("2026-01-01")
     assert len(months) == 13 and month_choices(data.drop(columns="session_date")) == []
+
+
+def test_the_page_of_a_couple_and_of_a_group(sample):
+    data, model = sample
+    options = together_choices(data)
+    couples = srs.couple_episodes(data)["episode_id"].unique()
+    assert [v for _, v in options if v[0] == "couple"] == [("couple", e) for e in couples]
+    assert options[-1] == ("Group G01: 7 members", ("group", "G01"))
+    family = together_page(data, "couple", "E00278", model=model)
+    assert family.title == "Family E00278: C00284, C00285, C00286"
+    eps = srs.couple_episodes(data).query("episode_id == 'E00278'").set_index("measure")
+    assert dict(family.summary)["Alliance split"] == (
+        f"{eps.loc['SRS', 'n_split']} of {eps.loc['SRS', 'n_joint_sessions']} joint sessions")
+    assert (family.sessions["gap"] == srs.couple_sessions(
+        data[data["episode_id"] == "E00278"])["gap"].round(2)).all()
+    group = together_page(data, "group", "G01", model=model)
+    assert set(group.alerts["measure"]) <= {"GSRS", "CGSRS"}
+    assert len(group.sessions) == 3 and group.chart.attrs["group_id"] == "G01"
+    with pytest.raises(ValueError, match="kind must be one of"):
+        together_page(data, "pair", "E00278")

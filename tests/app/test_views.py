@@ -7,7 +7,15 @@ import pytest
 
 import srs_analytics as srs
 from srs_analytics.app.page import client_page
-from srs_analytics.app.views import CaseloadView, ClientView, caseload_view, client_view, dashboard
+from srs_analytics.app.views import (
+    CaseloadView,
+    ClientView,
+    CouplesView,
+    caseload_view,
+    client_view,
+    couples_view,
+    dashboard,
+)
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +63,8 @@ def test_the_dashboard_has_the_views_in_tabs_built_when_opened(sample):
     data, model = sample
     board = dashboard(data, model=model, source="the synthetic sample")
     tabs = board.children[1]
-    assert [tabs.get_title(i) for i in range(len(tabs.children))] == ["Client", "Caseload"]
+    assert [tabs.get_title(i) for i in range(len(tabs.children))] == [
+        "Client", "Caseload", "Couples and groups"]
     assert isinstance(tabs.children[0].children[0], ClientView)
     assert not isinstance(tabs.children[1].children[0], CaseloadView)  # not built yet
     tabs.selected_index = 1
@@ -64,6 +73,8 @@ def test_the_dashboard_has_the_views_in_tabs_built_when_opened(sample):
     tabs.selected_index = 0
     tabs.selected_index = 1
     assert tabs.children[1].children[0] is view  # built once
+    tabs.selected_index = 2
+    assert isinstance(tabs.children[2].children[0], CouplesView)
     assert "synthetic sample" in board.children[0].value
 
 
@@ -95,3 +106,24 @@ def test_the_caseload_view_follows_its_controls(sample):
     view.end.value = pd.Timestamp("2025-03-01")  # before the start: said, not computed
     assert "ends before it starts" in view.header.value
     assert view.page.end == pd.Timestamp("2026-01-31")
+
+
+def test_the_couples_view_shows_a_couple_then_a_group(sample):
+    data, model = sample
+    view = couples_view(data, model=model, choice=("couple", "E00273"))
+    assert "Couple E00273: C00274 and C00275" in view.header.value
+    assert "3 of 6 joint sessions" in view.summary.value
+    joint = srs.couple_sessions(data[data["episode_id"] == "E00273"])
+    assert view.sessions.value.count("<tr>") == len(joint) + 1
+    assert "C00274 26.31, C00275 38.25" in view.sessions.value
+    rows = data[data["episode_id"] == "E00273"]
+    for message in srs.alerts(rows, model=model, latest_only=True)["message"]:
+        assert message.split(": ", 1)[1].replace("'", "&#39;") in view.alerts.value
+    couple_png = bytes(view.chart.value)
+    view.together.value = ("group", "G01")
+    assert "Group G01: 7 members" in view.header.value
+    assert bytes(view.chart.value) != couple_png
+    assert view.sessions.value.count("<tr>") == 3 + 1
+    assert "C00294, session 3" in view.alerts.value  # each alert names its member
+    assert [v for _, v in view.together.options][:2] == [("couple", "E00272"),
+                                                         ("couple", "E00273")]
