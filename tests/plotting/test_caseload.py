@@ -213,3 +213,13 @@ def test_the_effect_sizes_drawn_in_clinician_order(sample):
     note = _by_gid(ax.texts, "too_few")[0].get_text()
     assert "T01 (13)" in note and "T03 (14)" in note and "15" in note
     assert not _by_gid(ax.lines, "es:T01")
+
+
+def test_a_period_whose_clinicians_cannot_be_compared_says_why(sample):
+    """From July on, the sample's closed episodes show no variance between clinicians:
+    statsmodels then refuses the random effects, and the chart says so instead of failing."""
+    data, model = sample
+    f = effect_sizes_data(data, start="2025-07-01", model=model)
+    assert f.empty and "cannot be compared" in f.attrs["problem"]
+    ax = draw_effect_sizes(f)
+    assert _by_gid(ax.texts, "empty")[0].get_text().startswith("No comparison")
