@@ -312,10 +312,11 @@ def write_caseload_report(data: pd.DataFrame, out_dir, *, by: str | None = "clin
     Examples
     --------
     >>> import tempfile, srs_analytics as srs
-    >>> paths = write_caseload_report(srs.load_sample(), tempfile.mkdtemp(),
-    ...                               start="2025-12-01", client_pages="attention")
-    >>> [p.name for p in paths[:3]]
-    ['index.html', 'clients.html', 'client_C00225.html']
+    >>> data = srs.load_sample()
+    >>> few = data[data["client_id"].isin(["C00225", "C00288", "C00003"])]
+    >>> paths = write_caseload_report(few, tempfile.mkdtemp(), client_pages="attention")
+    >>> [p.name for p in paths]
+    ['index.html', 'clients.html', 'client_C00225.html', 'client_C00288.html']
     """
     from .._checks import check_choice
 
