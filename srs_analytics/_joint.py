@@ -157,16 +157,18 @@ def _joint_rows(data, cols, s, families, outcomes):
     keep = (data[cols["rater"]].eq("self").to_numpy(dtype=bool, na_value=False)
             & data[cols["measure"]].isin(measures).to_numpy(dtype=bool)
             & pd.to_numeric(data[cols["total"]], errors="coerce").notna().to_numpy())
-    take = [c for k, c in cols.items() if k != "items" and c in data.columns]
-    df = data.loc[keep, list(dict.fromkeys(take))]
+    # the episodes with two or more clients, found on two columns before the others are read
+    rows = np.flatnonzero(keep)
+    who = data[[cols["episode"], cols["client"]]].iloc[rows]
     for key in ("client", "episode"):
-        if df[cols[key]].isna().any():
+        if who[cols[key]].isna().any():
             raise ValueError(f"{key}={cols[key]!r} has missing values")
-    e = pd.factorize(df[cols["episode"]])[0]
-    c = pd.factorize(df[cols["client"]])[0]
+    e = pd.factorize(who[cols["episode"]])[0]
+    c = pd.factorize(who[cols["client"]])[0]
     pairs = np.unique(e.astype(np.int64) * (c.max(initial=0) + 1) + c)
     n_clients = np.bincount(pairs // (c.max(initial=0) + 1), minlength=e.max(initial=-1) + 1)
-    df = df[n_clients[e] >= 2]
+    take = [c for k, c in cols.items() if k != "items" and c in data.columns]
+    df = data[list(dict.fromkeys(take))].iloc[rows[n_clients[e] >= 2]]
     session = _session_numbers(df, cols, "joint")
     e, episodes = pd.factorize(df[cols["episode"]], sort=True)
     c, clients = pd.factorize(df[cols["client"]], sort=True)
@@ -214,6 +216,7 @@ def _outcomes(data, cols, s, df):
 
 def _with_outcomes(r, o, cols, is_ors):
     """The change from intake, reliable change and clinical range of the outcome rows."""
+    o = o[o[cols["episode"]].isin(pd.unique(r["episode"])).to_numpy(dtype=bool)]
     keys = pd.DataFrame({"client": o[cols["client"]].to_numpy(dtype=object),
                          "episode": o[cols["episode"]].to_numpy(dtype=object),
                          "measure": o[cols["measure"]].to_numpy(dtype=object),

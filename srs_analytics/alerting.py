@@ -298,14 +298,27 @@ class _Context:
             out.append(values.take(pc.sort_indices(values)))
         return out
 
-    def _ce(self, client, episode):
-        """The client-episode code of each pair of ``client`` and ``episode`` values."""
+    @cached_property
+    def _indexes(self):
+        """The sorted clients and episodes as pandas indexes: their hash tables are built
+        once, for the lookups of a few values (:meth:`rows_of`)."""
+        return tuple(pd.Index(v.to_numpy(zero_copy_only=False).astype(object))
+                     for v in self._categories)
+
+    def _ce(self, client, episode, few=False):
+        """The client-episode code of each pair of ``client`` and ``episode`` values
+        (``few``: a handful of values, looked up in :attr:`_indexes`)."""
         clients, episodes = self._categories
 
         def codes(values, known):  # a hash lookup in arrow, far quicker than a Categorical
             found = pc.index_in(tx.text(values), value_set=known)
             return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
+        if few:
+            c_index, e_index = self._indexes
+            return (c_index.get_indexer(np.asarray(client, dtype=object)).astype(np.int64)
+                    * (len(episodes) + 1)
+                    + e_index.get_indexer(np.asarray(episode, dtype=object)))
         return codes(client, clients) * (len(episodes) + 1) + codes(episode, episodes)
 
     def _table(self, t, *other):
@@ -475,14 +488,17 @@ class _Context:
         session (-1 where there is none)."""
         tab = getattr(self, src)
         t = tab["table"]
-        mine = self._keys(src).assign(row=np.arange(len(t)))
-        mine["measure"] = mine["measure"].astype(object)
-        if self.cols["rater"] in t.columns:
-            mine = mine[(t[self.cols["rater"]] == "self").to_numpy(dtype=bool)]
-        on = ["ce", "measure", "session"]
-        want = pd.DataFrame({"ce": self._ce(client, episode),
+        want = pd.DataFrame({"ce": self._ce(client, episode, few=True),
                              "measure": np.asarray(measure, dtype=object),
                              "session": np.asarray(session, dtype=float)})
+        near = np.flatnonzero(np.isin(tab["ce"], want["ce"].to_numpy()))  # a few episodes
+        if self.cols["rater"] in t.columns:
+            near = near[(t[self.cols["rater"]].to_numpy(dtype=object)[near] == "self")]
+        mine = pd.DataFrame({"ce": tab["ce"][near],
+                             "measure": tab["measure"].take(near).to_numpy(
+                                 zero_copy_only=False).astype(object),
+                             "session": tab["session"][near], "row": near})
+        on = ["ce", "measure", "session"]
         got = want.merge(mine.drop_duplicates(on), how="left", on=on)["row"]
         return got.fillna(-1).to_numpy(dtype=np.int64)
 
@@ -551,11 +567,18 @@ class _Context:
     def divergence_etr(self):
         """For each row of the expected-response table: whether ``outcome_divergence`` is
         attached to the same outcome rating."""
-        ko, ke = self._keys("outcome"), self._keys("etr")
+        mask = self.divergence["mask"]
+        ke = self._keys("etr")
+        out = np.zeros(len(ke), dtype=bool)
+        if not mask.any():
+            return out
+        ko = self._keys("outcome")[mask]
+        near = np.flatnonzero(np.isin(ke["ce"].to_numpy(), ko["ce"].to_numpy()))
         on = list(ko.columns)
-        found = ko.assign(value=self.divergence["mask"]).drop_duplicates(on)
-        got = ke.merge(found, how="left", on=on)["value"]  # a left merge keeps the order
-        return got.fillna(False).to_numpy(dtype=bool)
+        got = ke.iloc[near].merge(ko.drop_duplicates(on).assign(value=True), how="left",
+                                  on=on)["value"]  # a left merge keeps the order
+        out[near] = got.fillna(False).to_numpy(dtype=bool)
+        return out
 
     @cached_property
     def groups(self):

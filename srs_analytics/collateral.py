@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from . import _docstrings
+from ._checks import require_columns
 from ._frames import column_map
 from .outcomes import RELIABLE_CHANGE, OutcomeSettings, session_outcomes
 
@@ -140,44 +141,72 @@ def collateral_sessions(
     return _sessions(data, cols, s)[0]
 
 
+def _keys(a: pd.DataFrame, b: pd.DataFrame, key: list) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per combination of the ``key`` columns, the same in ``a`` and ``b``."""
+    code = np.zeros(len(a) + len(b), dtype=np.int64)
+    for k in key:
+        c, u = pd.factorize(np.concatenate([a[k].to_numpy(dtype=object),
+                                            b[k].to_numpy(dtype=object)]))
+        code = code * (len(u) + 1) + c + 1
+    return code[: len(a)], code[len(a):]
+
+
+def _rated_by_others(data, cols, s):
+    """The rows of the clients with a collateral rating, where no rule depends on other
+    clients (the points method and a fixed or default cutoff); else every row."""
+    if s.method != "points" or s.cutoff in ("a", "b", "c"):
+        return data
+    from_others = ~data[cols["rater"]].eq("self").to_numpy(dtype=bool, na_value=False)
+    client = data[cols["client"]]
+    wanted = pd.unique(client.iloc[np.flatnonzero(from_others)])
+    rows = np.flatnonzero(client.isin(wanted).to_numpy(dtype=bool))
+    return data[[c for c in dict.fromkeys(cols.values()) if c in data.columns]].iloc[rows]
+
+
 def _sessions(data, cols, s):
     """:func:`collateral_sessions` and the client's own ratings it was read against."""
     args = {k: cols[k] for k in ("client", "episode", "clinician", "session", "date",
                                  "measure", "rater", "total", "age_group")}
+    require_columns(data, cols, ("client", "episode", "measure", "rater", "total"))
+    data = _rated_by_others(data, cols, s)
     other = session_outcomes(data, settings=s, raters="collateral", **args)
     own = session_outcomes(data, settings=s, **args)
     key = [cols["client"], cols["episode"], cols["measure"]]
     ses = cols["session"]
-    left = other[key + [ses]].assign(_row=np.arange(len(other)),
-                                     _s=other[ses].to_numpy(dtype=float, na_value=np.nan))
-    right = own[key + [ses, cols["total"], "ors_change", "reliable_deterioration"]].rename(
-        columns={ses: "self_session", cols["total"]: "self_total",
-                 "ors_change": "self_ors_change",
-                 "reliable_deterioration": "self_deterioration"})
-    right = right.assign(_s=right["self_session"].to_numpy(dtype=float, na_value=np.nan))
+    k_other, k_own = _keys(other, own, key)
+    left = pd.DataFrame({"_k": k_other, "_row": np.arange(len(other)),
+                         "_s": other[ses].to_numpy(dtype=float, na_value=np.nan)})
+    right = pd.DataFrame({
+        "_k": k_own, "_s": own[ses].to_numpy(dtype=float, na_value=np.nan),
+        "self_total": own[cols["total"]].to_numpy(dtype=float),
+        "self_ors_change": own["ors_change"].to_numpy(dtype=float),
+        "self_deterioration": own["reliable_deterioration"].to_numpy(dtype=float,
+                                                                     na_value=np.nan)})
     left = left[left["_s"].notna().to_numpy()]
-    right = right[right["_s"].notna().to_numpy()]
+    right = right[right["_s"].notna().to_numpy() & np.isin(k_own, k_other)]
+    right["self_session"] = right["_s"]
     if len(left) and len(right):
-        for k in key:  # one dtype on both sides of the ``by`` keys
-            left[k], right[k] = left[k].astype(object), right[k].astype(object)
         found = pd.merge_asof(left.sort_values("_s", kind="stable"),
-                              right.sort_values("_s", kind="stable"), on="_s", by=key,
+                              right.sort_values("_s", kind="stable"), on="_s", by="_k",
                               direction="backward")
     else:  # nothing to pair
         found = left.assign(**{c: np.nan for c in right.columns if c not in left.columns})
     found = found.set_index("_row").reindex(np.arange(len(other)))
     out = other.copy()
-    out["self_session"] = pd.array(found["self_session"].to_numpy(dtype=float,
-                                                                   na_value=np.nan))
-    out["self_session"] = out["self_session"].round().astype("Int64")
+    self_session = found["self_session"].to_numpy(dtype=float, na_value=np.nan)
+    out["self_session"] = pd.array(np.nan_to_num(self_session).round().astype(np.int64),
+                                   dtype="Int64")
+    out.loc[np.isnan(self_session), "self_session"] = pd.NA
     out["self_total"] = found["self_total"].to_numpy(dtype=float, na_value=np.nan)
     out["self_ors_change"] = found["self_ors_change"].to_numpy(dtype=float, na_value=np.nan)
-    out["self_deterioration"] = pd.array(found["self_deterioration"].astype("boolean").array)
+    shown = found["self_deterioration"].to_numpy(dtype=float, na_value=np.nan)
+    flag = pd.array(shown == 1, dtype="boolean")
+    flag[np.isnan(shown)] = pd.NA
+    out["self_deterioration"] = flag
     same = (out["self_session"] == out[ses]).to_numpy(dtype=bool, na_value=False)
     out["gap"] = np.where(same, np.round(out[cols["total"]] - out["self_total"], 9), np.nan)
     worse = out["reliable_deterioration"].to_numpy(dtype=bool, na_value=False)
-    shown = out["self_deterioration"].to_numpy(dtype=bool, na_value=False)
-    out["unshared_deterioration"] = worse & ~shown
+    out["unshared_deterioration"] = worse & ~(shown == 1)
     return out, own
 
 
@@ -274,12 +303,14 @@ def collateral_agreement(
     single = ends == starts
     out["ors_change"] = np.where(single, np.nan, np.round(t[ends] - t[starts], 9))
     out["reliable_change"] = _category(other, ends, single)
-    own_last = own.drop_duplicates(key[:2] + [cols["measure"]], keep="last")
-    own_n = own.groupby(key[:2] + [cols["measure"]], sort=False).size().rename("_n")
-    own_last = own_last.join(own_n, on=key[:2] + [cols["measure"]])
-    mine = own_last[key[:2] + [cols["measure"], "ors_intake", cols["total"], "ors_change",
-                               "reliable_improvement", "reliable_deterioration", "_n"]]
-    mine = out[key].merge(mine, on=key[:2] + [cols["measure"]], how="left")
+    # the client's own ratings of the measure over the episode: the last and how many
+    by = [cols["client"], cols["episode"], cols["measure"]]
+    k_out, k_own = _keys(out, own, by)
+    last = np.r_[k_own[1:] != k_own[:-1], True] if len(own) else np.zeros(0, bool)
+    n_own = np.bincount(pd.factorize(k_own)[0], minlength=0) if len(own) else k_own
+    where = pd.Index(k_own[last]).get_indexer(k_out)
+    mine = own[last].reset_index(drop=True).reindex(where).reset_index(drop=True)
+    mine["_n"] = np.where(where >= 0, n_own[np.maximum(where, 0)] if len(n_own) else 0, 0)
     few = ~(mine["_n"].to_numpy(dtype=float, na_value=0) > 1)
     out["self_intake"] = mine["ors_intake"].to_numpy(dtype=float, na_value=np.nan)
     out["self_last"] = mine[cols["total"]].to_numpy(dtype=float, na_value=np.nan)

@@ -326,3 +326,30 @@ def test_episode_outcome_divergence_reads_each_clients_whole_episode():
 def test_no_couples_give_an_empty_summary_with_its_columns():
     out = couple_episodes(table(rated("A", [38.0, 39.0])))
     assert len(out) == 0 and list(out.columns) == list(COUPLE_EPISODE_COLUMNS)
+
+
+def test_a_family_of_three_with_a_collateral_rater():
+    """The issue's family: two parents and a child, and a parent who also rates the
+    child's CORS. The parent's rating of the child is collateral: it never makes the
+    parent a partner in the child's session, and it is read beside the child's own."""
+    data = table(rated("P1", [38, 39, 39]), rated("P2", [37, 36, 38]),
+                 rated("K", [35, 33, 32], measure="CSRS", age_group="child"),
+                 rated("P1", [18, 20, 24], measure="ORS"),
+                 rated("K", [24, 25, 26], measure="CORS", age_group="child"),
+                 rated("K", [30, 27, 24], measure="CORS", rater="parent", age_group="child"))
+    out = couple_sessions(data)
+    ors = out[out["measure"] == "ORS"]
+    assert ors["clients"].tolist() == ["K;P1"] * 3  # the parent's CORS of K is not P1's
+    assert ors["totals"].tolist() == ["24;18", "25;20", "26;24"]
+    alliance = srs_rows(out)
+    assert alliance["split"].tolist() == [True, True, True]
+    assert alliance["persistent_split"].tolist() == [False, True, True]
+    eps = couple_episodes(data).set_index("measure")
+    assert (eps.loc["SRS", "lowest_client"], bool(eps.loc["SRS", "consistently_lowest"])) == (
+        "K", True)
+    beside = srs.collateral_sessions(data)
+    assert beside["gap"].tolist() == [6.0, 2.0, -2.0]
+    assert beside["unshared_deterioration"].tolist() == [False, False, True]
+    found = srs.alerts(data)
+    assert set(found.loc[found["client_id"] == "K", "rule"]) >= {
+        "split_alliance", "persistent_split", "collateral_deterioration"}
