@@ -406,7 +406,8 @@ class CouplesView(w.VBox):
         fields, first = ((COUPLE_FIELDS, "session_number") if kind == "couple"
                          else (GROUP_FIELDS, "group_session"))
         self.sessions.value = "<div class='table-wrap'>" + macro(
-            "data_table", *table_rows(page.sessions, first, fields, "Session")) + "</div>"
+            "data_table", *table_rows(page.sessions, first, fields, "Session"),
+            "numbers words") + "</div>"
         self.header.value = f"<h2>{html.escape(page.title)}</h2>"  # last: the page is whole
 
 
