@@ -174,9 +174,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="caseload report: in the clinician comparison and the caseload "
                    "table, counts under K shown as <K and the figures derived from them "
                    "withheld")
-    p.add_argument("--client-pages", choices=["all", "attention", "none"], default="all",
-                   help="caseload report: a page for every client seen in the period "
-                   "(default), only for those on the attention list, or none")
+    p.add_argument("--client-pages", default="all", metavar="WHICH",
+                   help="caseload report: all (default): a page for every client seen in "
+                   "the period; attention: for those on the attention list; a number N: "
+                   "for its N most urgent; none")
     _history_option(p)
 
     p = sub.add_parser("simulate", help="make a synthetic caseload")
@@ -559,6 +560,12 @@ def cmd_report(args) -> int:
         raise LoadError(f"--from ({args.start}) is after --to ({args.end}).")
     if args.suppress_below is not None and args.suppress_below < 1:
         raise LoadError(f"--suppress-below must be 1 or more; got {args.suppress_below}.")
+    pages = args.client_pages.strip().lower()
+    if pages.isdigit():
+        pages = int(pages)
+    elif pages not in ("all", "attention", "none"):
+        raise LoadError(f"--client-pages must be all, attention, none or a number; got "
+                        f"{args.client_pages!r}.")
     by = None if args.by.strip().lower() in ("", "none") else args.by.strip()
     from .app.page import GROUPINGS
 
@@ -581,7 +588,7 @@ def cmd_report(args) -> int:
                 raise LoadError("--from and --to need session dates, and the data holds "
                                 "none.")
             paths = write_caseload_report(res.data, args.out, by=by, start=start, end=end,
-                                          client_pages=args.client_pages,
+                                          client_pages=pages,
                                           suppress_below=args.suppress_below, model=model,
                                           source=source)
     except ValueError as exc:
@@ -664,9 +671,9 @@ def cmd_demo(args) -> int:
     print(f"\nOne client's page, for people who do not open Jupyter (charts, alerts, note "
           f"line; opens offline): {demo_report(res.data, outdir / 'report').resolve()}")
     caseload = demo_caseload_report(res.data, outdir / "caseload")
-    print(f"\nThe caseload report for the director (alliance rates by month, outcomes, "
-          f"clinicians' effect sizes, who needs attention, linking their pages; opens "
-          f"offline): {caseload.resolve()}")
+    print("\nThe caseload report for the director (alliance rates by month, outcomes, "
+          "clinicians' effect sizes, who needs attention, the most urgent linked to their "
+          f"pages; opens offline): {caseload.resolve()}")
     print(f"\nOutput written to {outdir.resolve()}/ (canonical.csv, validation.json, "
           "exports/, messy_rejected.csv, clients.csv, alerts.csv, attention.csv, report/, "
           "caseload/)")

@@ -284,9 +284,10 @@ def write_caseload_report(data: pd.DataFrame, out_dir, *, by: str | None = "clin
         The period, both days included.
     clinicians : sequence of str, optional
         Only these clinicians (the whole service stays as the line to compare with).
-    client_pages : {"all", "attention", "none"}, default "all"
+    client_pages : {"all", "attention", "none"} or int, default "all"
         Write a page for every client with a session in the period (of the chosen
-        clinicians), for the clients on the attention list only, or none.
+        clinicians), for the clients on the attention list only, for the ``n`` most urgent
+        of them (an int), or none.
     suppress_below : int, optional
         In the clinician comparison and the caseload table, counts under it as ``"<k"``
         and the figures derived from them withheld
@@ -320,13 +321,17 @@ def write_caseload_report(data: pd.DataFrame, out_dir, *, by: str | None = "clin
     """
     from .._checks import check_choice
 
-    check_choice("client_pages", client_pages, CLIENT_PAGES)
+    if isinstance(client_pages, bool) or not isinstance(client_pages, int):
+        check_choice("client_pages", client_pages, CLIENT_PAGES)
+    elif client_pages < 0:
+        raise ValueError(f"client_pages must be 0 or more; got {client_pages}")
     s = settings or CaseloadSettings()
     model = fit_expected(data) if model is None else model
     page = caseload_page(data, by=by, start=start, end=end, clinicians=clinicians,
                          settings=s, model=model, suppress_below=suppress_below)
-    if client_pages == "attention":
+    if client_pages == "attention" or isinstance(client_pages, int):
         ids = list(page.attention["client_id"])
+        ids = ids if client_pages == "attention" else ids[:client_pages]
     elif client_pages == "all":
         seen = data
         dates = pd.to_datetime(data["session_date"]) if "session_date" in data else None
@@ -377,10 +382,10 @@ def demo_report(data: pd.DataFrame, out_dir) -> Path:
     return paths[1]
 
 
-def demo_caseload_report(data: pd.DataFrame, out_dir) -> Path:
+def demo_caseload_report(data: pd.DataFrame, out_dir, client_pages=5) -> Path:
     """Write the caseload report of the (synthetic sample) ``data`` for
-    ``srs-analytics demo``, with the pages of the clients on its attention list, and
-    return the path of its ``index.html``."""
-    paths = write_caseload_report(data, out_dir, client_pages="attention", progress=False,
+    ``srs-analytics demo``, with the pages of the five most urgent clients on its attention
+    list (a page takes about a second), and return the path of its ``index.html``."""
+    paths = write_caseload_report(data, out_dir, client_pages=client_pages, progress=False,
                                   synthetic=True, source="the bundled synthetic sample")
     return paths[0]

@@ -130,16 +130,28 @@ def test_a_period_and_chosen_clinicians(small, tmp_path, capsys):
     assert "client pages" in capsys.readouterr().err  # the progress bar
     with pytest.raises(ValueError, match="client_pages must be one of"):
         write_caseload_report(data, tmp_path, client_pages="some")
+    with pytest.raises(ValueError, match="client_pages must be 0 or more"):
+        write_caseload_report(data, tmp_path, client_pages=-1)
+
+
+def test_the_most_urgent_clients_pages(small, tmp_path):
+    data, model = small
+    paths = write_caseload_report(data, tmp_path, client_pages=2, model=model, progress=False)
+    urgent = srs.attention(data, model=model)["client_id"].head(2)
+    assert [p.name for p in paths[2:]] == [f"client_{c}.html" for c in urgent]
+    html = paths[0].read_text()
+    assert "The 2 client page(s) of this report" in html
+    assert html.count('<a href="client_') == 2  # the other clients on the list: no link
 
 
 def test_the_report_command_without_client(small, tmp_path, capsys):
     data, _ = small
     few = tmp_path / "few.csv"
-    data[data["client_id"] <= "C00006"].to_csv(few, index=False)
+    data[data["client_id"] <= "C00003"].to_csv(few, index=False)
     out = tmp_path / "report"
     assert main(["report", str(few), "--out", str(out), "--suppress-below", "3"]) == 0
     said = capsys.readouterr().out
-    n = data[data["client_id"] <= "C00006"]["client_id"].nunique()
+    n = data[data["client_id"] <= "C00003"]["client_id"].nunique()
     assert f"Wrote the caseload report and {n} client page(s)" in said
     assert "counts under 3 shown as <3" in said and str(out / "index.html") in said
     assert len(list(out.glob("client_*.html"))) == n
@@ -149,7 +161,8 @@ def test_the_report_command_without_client(small, tmp_path, capsys):
             (["--from", "2025-09-01", "--to", "2025-01-01"], "is after --to"),
             (["--suppress-below", "0"], "--suppress-below must be 1 or more"),
             (["--client", "C00001", "--suppress-below", "5"], "belong(s) to the caseload"),
-            (["--to", "yesterday"], "--to must be a date")):
+            (["--to", "yesterday"], "--to must be a date"),
+            (["--client-pages", "some"], "--client-pages must be all, attention, none or")):
         assert main(["report", str(few), "--out", str(out), *args]) == 2
         err = capsys.readouterr().err
         assert message in err and "Traceback" not in err
