@@ -19,7 +19,8 @@ demo: $(STAMP)
 	$(BIN)/srs-analytics demo
 
 test: $(STAMP)
-	$(BIN)/ruff check srs_analytics tests benchmarks data/sample/build.py docs/img/client_chart.py
+	$(BIN)/ruff check srs_analytics tests benchmarks data/sample/build.py docs/img/client_chart.py \
+		docs/img/caseload_charts.py
 	MPLBACKEND=Agg $(BIN)/python -m pytest srs_analytics tests
 
 bench: $(STAMP)
@@ -47,9 +48,10 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 \
 		$$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
-# the client chart of the README, drawn from the synthetic sample
+# the client chart of the README and the charts of docs/caseload-view.md, from the synthetic sample
 readme-image: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python docs/img/client_chart.py docs/img/client_chart.png
+	MPLBACKEND=Agg $(BIN)/python docs/img/caseload_charts.py docs/img
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -154,16 +154,36 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--session", type=int, metavar="N", help="session number (default: latest)")
     p.add_argument("--episode", metavar="ID", help="the episode, when the client has several")
 
-    p = sub.add_parser("report", help="write a self-contained HTML page per client: charts, "
-                       "alerts and suggestions, the progress-note line")
+    p = sub.add_parser("report", help="write self-contained HTML pages: the caseload report "
+                       "for the director, linking a page per client (charts, alerts and "
+                       "suggestions, the progress-note line); or only the pages of --client "
+                       "or --clinician")
     _load_options(p)
-    who = p.add_mutually_exclusive_group(required=True)
+    who = p.add_mutually_exclusive_group()
     who.add_argument("--client", action="append", metavar="ID",
-                     help="this client's latest episode (repeat for several)")
+                     help="only this client's page, their latest episode (repeat for "
+                     "several)")
     who.add_argument("--clinician", metavar="ID",
-                     help="every client whose latest session was with this clinician")
+                     help="only the pages of every client whose latest session was with "
+                     "this clinician")
     p.add_argument("--out", required=True, metavar="DIR",
                    help="the folder to write the pages and index.html to")
+    p.add_argument("--from", dest="start", metavar="DATE",
+                   help="caseload report: first day of the period (yyyy-mm-dd)")
+    p.add_argument("--to", dest="end", metavar="DATE",
+                   help="caseload report: last day of the period; the attention list is "
+                   "drawn up on it (or on the last session, if sooner)")
+    p.add_argument("--by", default="clinician", metavar="NAME",
+                   help="caseload report: one line or bar per clinician (default), site, "
+                   "age_group, service_type, format or setting; 'none' for the service only")
+    p.add_argument("--suppress-below", type=int, metavar="K",
+                   help="caseload report: in the clinician comparison and the caseload "
+                   "table, counts under K shown as <K and the figures derived from them "
+                   "withheld")
+    p.add_argument("--client-pages", default="all", metavar="WHICH",
+                   help="caseload report: all (default): a page for every client seen in "
+                   "the period; attention: for those on the attention list; a number N: "
+                   "for its N most urgent; none")
     _history_option(p)
 
     p = sub.add_parser("simulate", help="make a synthetic caseload")
@@ -574,20 +594,64 @@ def cmd_note(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .app.reports import write_client_reports
+    from .app.reports import write_caseload_report, write_client_reports
 
+    pages_only = bool(args.client or args.clinician)
+    if pages_only:
+        given = [o for o, v in (("--from", args.start), ("--to", args.end),
+                                ("--suppress-below", args.suppress_below),
+                                ("--by", None if args.by == "clinician" else args.by),
+                                ("--client-pages", None if args.client_pages == "all"
+                                 else args.client_pages)) if v is not None]
+        if given:
+            raise LoadError(f"{', '.join(given)} belong(s) to the caseload report, written "
+                            "without --client and --clinician.")
+    start, end = _date_option(args.start, "--from"), _date_option(args.end, "--to")
+    if start is not None and end is not None and start > end:
+        raise LoadError(f"--from ({args.start}) is after --to ({args.end}).")
+    if args.suppress_below is not None and args.suppress_below < 1:
+        raise LoadError(f"--suppress-below must be 1 or more; got {args.suppress_below}.")
+    pages = args.client_pages.strip().lower()
+    if pages.isdigit():
+        pages = int(pages)
+    elif pages not in ("all", "attention", "none"):
+        raise LoadError(f"--client-pages must be all, attention, none or a number; got "
+                        f"{args.client_pages!r}.")
+    by = None if args.by.strip().lower() in ("", "none") else args.by.strip()
+    from .app.page import GROUPINGS
+
+    if by not in {k for k, _ in GROUPINGS}:
+        raise LoadError(f"--by must be one of {', '.join(k for k, _ in GROUPINGS if k)} or "
+                        f"none; got {args.by!r}.")
     res = _load(args)
     if args.clinician:
         _check_clinicians([args.clinician], res.data)
     model = _expected_model(args, res.data)
+    source = ", ".join(Path(p).name for p in args.paths)
     try:
-        paths = write_client_reports(res.data, args.out, clients=args.client,
-                                     clinician=args.clinician, model=model,
-                                     source=", ".join(Path(p).name for p in args.paths))
+        if pages_only:
+            paths = write_client_reports(res.data, args.out, clients=args.client,
+                                         clinician=args.clinician, model=model,
+                                         source=source)
+        else:
+            if (start is not None or end is not None) and \
+                    res.data["session_date"].isna().all():
+                raise LoadError("--from and --to need session dates, and the data holds "
+                                "none.")
+            paths = write_caseload_report(res.data, args.out, by=by, start=start, end=end,
+                                          client_pages=pages,
+                                          suppress_below=args.suppress_below, model=model,
+                                          source=source)
     except ValueError as exc:
         raise LoadError(str(exc)) from None
-    print(f"Wrote {len(paths) - 1} client page(s) to {Path(args.out).resolve()}/; open "
-          f"{paths[0].resolve()}")
+    if pages_only:
+        print(f"Wrote {len(paths) - 1} client page(s) to {Path(args.out).resolve()}/; open "
+              f"{paths[0].resolve()}")
+    else:
+        print(f"Wrote the caseload report and {max(len(paths) - 2, 0)} client page(s) to "
+              f"{Path(args.out).resolve()}/; open {paths[0].resolve()}"
+              + (f" (counts under {args.suppress_below} shown as <{args.suppress_below} in "
+                 "its tables)" if args.suppress_below else ""))
     return 0
 
 
@@ -653,12 +717,17 @@ def cmd_demo(args) -> int:
     for row in messy.rejected.itertuples():
         print(f"  line {row.source_row}: {row.reason}: {row.message}")
     _demo_analyses(res.data, outdir)
-    from .app.reports import demo_report
+    from .app.reports import demo_caseload_report, demo_report
 
     print(f"\nOne client's page, for people who do not open Jupyter (charts, alerts, note "
           f"line; opens offline): {demo_report(res.data, outdir / 'report').resolve()}")
+    caseload = demo_caseload_report(res.data, outdir / "caseload")
+    print("\nThe caseload report for the director (alliance rates by month, outcomes, "
+          "clinicians' effect sizes, who needs attention, the most urgent linked to their "
+          f"pages; opens offline): {caseload.resolve()}")
     print(f"\nOutput written to {outdir.resolve()}/ (canonical.csv, validation.json, "
-          "exports/, messy_rejected.csv, clients.csv, alerts.csv, attention.csv, report/)")
+          "exports/, messy_rejected.csv, clients.csv, alerts.csv, attention.csv, report/, "
+          "caseload/)")
     return 0
 
 

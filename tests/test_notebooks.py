@@ -15,7 +15,18 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PACKAGED = sorted((ROOT / "srs_analytics").rglob("*.ipynb"))
 #: Parameters each notebook is run with in the tests ({} runs its defaults).
-PARAMETERS = {"02_client_view.ipynb": {"CLINICIAN": "T03", "CLIENT": "C00092"}}
+PARAMETERS = {"02_client_view.ipynb": {"CLINICIAN": "T03", "CLIENT": "C00092"},
+              "03_caseload.ipynb": {"START": "2025-04-01", "SUPPRESS_BELOW": 20},
+              # a few bootstrap resamples keep the suite quick; a paper takes the default
+              "04_alliance_vs_outcome.ipynb": {"N_BOOT": 200}}
+#: Per notebook: the figures it draws (PNG outputs) and text its outputs must hold.
+EXPECTED = {
+    "03_caseload.ipynb": (4, ["From 1 Apr 2025: ", "need attention", "<20", "too few cases"]),
+    "04_alliance_vs_outcome.ipynb": (10, ["estimates from 300 clients", "srs_within",
+                                          "es_by_pattern", "ceiling_raters"]),
+    "05_couples_families_groups.ipynb": (3, ["10 couples or families, 1 group(s)",
+                                             "split_alliance", "self_reliable_change"]),
+}
 
 
 def _outputs(nb, kind):
@@ -42,6 +53,16 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
         assert "SRS total: " in text  # the note line of C00092
         injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
         assert "C00092" in injected[0].source
+    if path.name in EXPECTED:
+        figures, words = EXPECTED[path.name]
+        assert len(_outputs(nb, "image/png")) == figures
+        text = "".join("".join(o.get("text", "")) + "".join(
+            o.get("data", {}).get("text/plain", "")) + "".join(
+            o.get("data", {}).get("text/html", "")) for c in nb.cells if c.cell_type == "code"
+            for o in c.get("outputs", []))
+        assert all(w in text for w in words), [w for w in words if w not in text]
+        if path.name != "04_alliance_vs_outcome.ipynb":  # the explorer, the couples view
+            assert _outputs(nb, "application/vnd.jupyter.widget-view+json")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS + PACKAGED, ids=lambda p: p.name)

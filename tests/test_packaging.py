@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
+import re
 import subprocess
 import sys
 import zipfile
@@ -36,6 +37,7 @@ def test_the_wheel_carries_the_sample_and_no_repository_files(wheel):
     assert {"srs_analytics/app/templates/client.html", "srs_analytics/app/templates/base.html",
             "srs_analytics/app/templates/_macros.html",
             "srs_analytics/app/templates/_components.css",
+            "srs_analytics/app/templates/caseload.html",
             "srs_analytics/app/dashboard.ipynb"} <= set(names)
     assert not [n for n in names if n.startswith(("data/", "tests/", "notebooks/"))]
 
@@ -59,6 +61,13 @@ def test_the_demo_runs_from_the_installed_wheel_outside_the_repository(wheel, tm
     page = page.splitlines()[0].strip()
     assert page.endswith(".html") and Path(page).is_file()
     assert "data:image/png;base64," in Path(page).read_text()
+    report = out.stdout.split("The caseload report for the director")[1].split("offline): ")[1]
+    report = Path(report.splitlines()[0].strip())
+    assert report.name == "index.html" and report.is_file()
+    html = report.read_text()
+    assert html.count("data:image/png;base64,") == 4 and "Who needs attention" in html
+    linked = re.findall(r'href="(client_[^"]+\.html)"', html)
+    assert linked and all((report.parent / name).is_file() for name in linked)
 
 
 def test_import_loads_no_plotting_widget_or_jupyter_library():

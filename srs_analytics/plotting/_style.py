@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 import seaborn as sns
 
 #: seaborn's colour-blind-safe palette (Wong 2011), by role.
@@ -71,6 +72,26 @@ ALERT_MARKERS: Mapping[str, Mapping[str, object]] = MappingProxyType({
 #: Hatches of the bands, so they differ without colour.
 HATCHES: Mapping[str, str] = MappingProxyType({"reliable_change": "", "expected": "//"})
 
+#: The outcome categories (Jacobson and Truax 1991), best first: blue for better,
+#: grey for unchanged, orange to vermillion for worse, and each its own marker and hatch,
+#: so the categories read without colour.
+CATEGORY_LOOKS: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "recovered": MappingProxyType({"color": "#0173B2", "marker": "o", "hatch": ""}),
+    "improved": MappingProxyType({"color": "#56B4E9", "marker": "^", "hatch": ".."}),
+    "unchanged": MappingProxyType({"color": "#C8C8C8", "marker": "s", "hatch": ""}),
+    "deteriorated": MappingProxyType({"color": "#DE8F05", "marker": "v", "hatch": "//"}),
+    "harmed": MappingProxyType({"color": "#D55E00", "marker": "X", "hatch": "xx"}),
+})
+
+#: The lines of the groups of a caseload chart (clinicians, sites, ...), in turn: the
+#: colour-blind-safe palette (black and grey are kept for the whole service and bands)
+#: and a marker each, so that two groups never share both.
+GROUP_COLORS = ("#0173B2", "#DE8F05", "#029E73", "#D55E00", "#CC78BC", "#CA9161",
+                "#56B4E9", "#ECE133", "#FBAFE4")
+GROUP_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
+#: The whole service (or the whole sample), drawn over the groups: thick, black.
+SERVICE_LOOK = Look("#222222", "-", "o")
+
 _RC = {"figure.dpi": 100, "savefig.dpi": 100, "axes.titleweight": "bold",
        "axes.titlesize": "medium", "legend.frameon": False, "svg.fonttype": "none"}
 
@@ -109,6 +130,20 @@ def axes(ax=None, figsize=(8, 4.5)):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
+
+
+def group_look(i: int) -> dict:
+    """Keyword arguments of :meth:`~matplotlib.axes.Axes.plot` for the ``i``-th group."""
+    color = GROUP_COLORS[i % len(GROUP_COLORS)]
+    return {"color": color, "marker": GROUP_MARKERS[i % len(GROUP_MARKERS)],
+            "linestyle": "-", "linewidth": 1.3, "markersize": 5, "markeredgecolor": color}
+
+
+def figure_of(ax):
+    """The figure of an Axes, or of the first of an array of Axes (a chart of panels)."""
+    if hasattr(ax, "figure"):
+        return ax.figure
+    return next(iter(np.ravel(ax))).figure
 
 
 def figure_bytes(fig, fmt: str = "png", *, dpi: int = 100) -> bytes:

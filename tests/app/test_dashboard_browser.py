@@ -69,3 +69,61 @@ def test_choosing_another_clinician_lists_their_clients(dashboard, page, tmp_pat
     after = page.locator(".srs-client select option").all_inner_texts()
     assert after != before
     page.screenshot(path=tmp_path / "dashboard_clinician_T03.png", full_page=True)
+
+
+def _open_tab(page, dashboard, name):
+    page.goto(dashboard.url, timeout=TIMEOUT)
+    page.wait_for_selector("img.srs-chart[src]", timeout=TIMEOUT)  # the client view first
+    page.get_by_role("tab", name=name).click()
+
+
+def test_the_caseload_tab_follows_the_chosen_clinician(dashboard, page, tmp_path):
+    _open_tab(page, dashboard, "Caseload")
+    page.wait_for_function(
+        "document.querySelector('.srs-caseload-header') && "
+        "document.querySelector('.srs-caseload-header').innerText.includes('The caseload')",
+        timeout=TIMEOUT)
+    images = ("img.srs-rates", "img.srs-outcomes", "img.srs-effects", "img.srs-jacobson-truax")
+    page.wait_for_function("(sel) => sel.every(s => { const i = document.querySelector(s); "
+                           "return i && i.complete && i.naturalWidth > 0; })",
+                           arg=list(images), timeout=TIMEOUT)
+    header = page.locator(".srs-caseload-header").inner_text()
+    assert "300 clients" in header and "need attention" in header
+    attention = page.locator(".srs-attention").inner_text()
+    before = {s: page.locator(s).screenshot() for s in images}
+    page.screenshot(path=tmp_path / "dashboard_caseload.png", full_page=True)
+    page.locator(".srs-clinicians select").select_option("T03")
+    page.wait_for_function(
+        "document.querySelector('.srs-caseload-header').innerText.includes('T03')",
+        timeout=TIMEOUT)
+    page.wait_for_function("(sel) => sel.every(s => { const i = document.querySelector(s); "
+                           "return i && i.complete && i.naturalWidth > 0; })",
+                           arg=list(images), timeout=TIMEOUT)
+    assert "300 clients" not in page.locator(".srs-caseload-header").inner_text()
+    assert page.locator(".srs-attention").inner_text() != attention
+    after = {s: page.locator(s).screenshot() for s in images}
+    assert all(after[s] != before[s] for s in images)
+    rows = page.locator(".srs-attention tbody tr").all_inner_texts()
+    assert rows and all("\tT03\t" in r for r in rows)  # only T03's clients
+    page.screenshot(path=tmp_path / "dashboard_caseload_T03.png", full_page=True)
+
+
+def test_the_couples_tab_shows_a_group_when_chosen(dashboard, page, tmp_path):
+    _open_tab(page, dashboard, "Couples and groups")
+    page.wait_for_function(
+        "document.querySelector('.srs-couple-header') && "
+        "document.querySelector('.srs-couple-header').innerText.includes('Couple')",
+        timeout=TIMEOUT)
+    page.wait_for_selector("img.srs-couple-chart[src]", timeout=TIMEOUT)
+    before = (page.locator("img.srs-couple-chart").screenshot(),
+              page.locator(".srs-couple-sessions").inner_text())
+    page.screenshot(path=tmp_path / "dashboard_couple.png", full_page=True)
+    page.locator(".srs-together select").select_option(label="Group G01: 7 members")
+    page.wait_for_function(
+        "document.querySelector('.srs-couple-header').innerText.includes('Group G01')",
+        timeout=TIMEOUT)
+    after = (page.locator("img.srs-couple-chart").screenshot(),
+             page.locator(".srs-couple-sessions").inner_text())
+    assert after[0] != before[0] and after[1] != before[1]
+    assert "Members who stay below the group" in page.locator(".srs-couple-summary").inner_text()
+    page.screenshot(path=tmp_path / "dashboard_group.png", full_page=True)

@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 
 import srs_analytics as srs
-from srs_analytics.app.page import client_choices, client_page
+from srs_analytics.app.page import (
+    caseload_page,
+    client_choices,
+    client_page,
+    month_choices,
+    together_choices,
+    together_page,
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +67,51 @@ def test_choices_put_the_attention_list_first():
         ("C - warning: low total", "C"), ("A", "A"), ("B", "B")]
     assert [c for _, c in client_choices(data, None, attention=att)] == ["D", "C", "A", "B"]
     assert client_choices(data, "T9") == []
+
+
+def test_the_caseload_page_holds_the_analyses_of_its_period(sample):
+    data, model = sample
+    page = caseload_page(data, start="2025-04-01", end="2025-06-30", model=model,
+                         clinicians=["T01", "T04"], suppress_below=5)
+    assert page.period == "1 Apr 2025 to 30 Jun 2025"
+    assert page.as_of == pd.Timestamp("2025-06-30")
+    att = srs.attention(data, as_of="2025-06-30", model=model, clinicians=["T01", "T04"])
+    pd.testing.assert_frame_equal(page.attention, att.reset_index(drop=True))
+    table = srs.caseload_summary(data, start="2025-04-01", end="2025-06-30", model=model)
+    mine = table[table["clinician_id"].isin(["T01", "T04"])]
+    assert page.counts["n_clients"] == mine["n_clients"].sum()
+    assert page.counts["n_sessions"] == mine["n_sessions"].sum()
+    assert page.summary["group"].tolist() == ["T01", "T04", "Whole service"]
+    small = srs.suppress_small_cells(mine, 5).reset_index(drop=True)
+    assert page.summary["n_change"].iloc[:2].tolist() == small["n_change"].tolist()
+    assert set(page.comparison["clinician_id"]) == {"T01", "T04"}
+    assert set(page.effects["clinician"]) <= {"T01", "T04"}
+    assert set(page.jacobson_truax["clinician_id"]) <= {"T01", "T04"}
+    assert page.rates["month"].between("2025-04-01", "2025-06-01").all()
+
+
+def test_months_for_a_chooser(sample):
+    data, _ = sample
+    months = month_choices(data)
+    assert months[0] == pd.Timestamp("2025-01-01") and months[-1] == pd.Timestamp("2026-01-01")
+    assert len(months) == 13 and month_choices(data.drop(columns="session_date")) == []
+
+
+def test_the_page_of_a_couple_and_of_a_group(sample):
+    data, model = sample
+    options = together_choices(data)
+    couples = srs.couple_episodes(data)["episode_id"].unique()
+    assert [v for _, v in options if v[0] == "couple"] == [("couple", e) for e in couples]
+    assert options[-1] == ("Group G01: 7 members", ("group", "G01"))
+    family = together_page(data, "couple", "E00278", model=model)
+    assert family.title == "Family E00278: C00284, C00285, C00286"
+    eps = srs.couple_episodes(data).query("episode_id == 'E00278'").set_index("measure")
+    assert dict(family.summary)["Alliance split"] == (
+        f"{eps.loc['SRS', 'n_split']} of {eps.loc['SRS', 'n_joint_sessions']} joint sessions")
+    assert (family.sessions["gap"] == srs.couple_sessions(
+        data[data["episode_id"] == "E00278"])["gap"].round(2)).all()
+    group = together_page(data, "group", "G01", model=model)
+    assert set(group.alerts["measure"]) <= {"GSRS", "CGSRS"}
+    assert len(group.sessions) == 3 and group.chart.attrs["group_id"] == "G01"
+    with pytest.raises(ValueError, match="kind must be one of"):
+        together_page(data, "pair", "E00278")
