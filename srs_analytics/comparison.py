@@ -172,7 +172,7 @@ def _shrunk(cases: pd.DataFrame, confidence: float) -> pd.DataFrame:
 
     y = cases["adjusted_change"].to_numpy(dtype=float)
     groups = cases["clinician_id"].astype(str).to_numpy()
-    fit = None
+    fits = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a boundary fit (tau = 0) is an answer here
         for method in ("bfgs", "lbfgs", "powell"):
@@ -181,14 +181,23 @@ def _shrunk(cases: pd.DataFrame, confidence: float) -> pd.DataFrame:
                     reml=True, method=method)
             except (np.linalg.LinAlgError, ValueError):
                 continue
-            if fit.converged:
-                break
-    if fit is None:
+            if fit.converged and np.isfinite(fit.llf):
+                fits.append(fit)
+    if not fits:
         return empty
+    # Near the boundary an optimiser can report convergence far from the optimum (seen:
+    # lbfgs with an intercept of -5.2 for data whose mean is 4.5): keep the best likelihood.
+    fit = max(fits, key=lambda f: f.llf)
     mu, var_mu = float(fit.fe_params[0]), float(np.asarray(fit.cov_params())[0, 0])
-    names = sorted(fit.random_effects)
-    u = np.array([float(np.asarray(fit.random_effects[g])[0]) for g in names])
-    var_u = np.array([float(np.asarray(fit.random_effects_cov[g])[0, 0]) for g in names])
+    names = sorted(np.unique(groups))
+    if float(np.asarray(fit.cov_re)[0, 0]) <= 0:
+        # No variance between clinicians (a boundary fit, tau = 0): every clinician's best
+        # estimate is the service's, which statsmodels refuses to predict ("singular
+        # covariance structure"): full shrinkage, u = 0 with no variance of its own.
+        u = var_u = np.zeros(len(names))
+    else:
+        u = np.array([float(np.asarray(fit.random_effects[g])[0]) for g in names])
+        var_u = np.array([float(np.asarray(fit.random_effects_cov[g])[0, 0]) for g in names])
     half = stats.norm.ppf(0.5 + confidence / 2) * np.sqrt(var_mu + var_u)
     return pd.DataFrame({"clinician_id": pd.array(names, dtype="str"),
                          "shrunk_es": mu + u, "shrunk_es_low": mu + u - half,

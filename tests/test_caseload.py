@@ -398,3 +398,15 @@ def test_the_alert_share_of_a_period_sees_the_history_before_it(sample):
     assert june["n_sessions_with_alert"] == len(
         fired.drop_duplicates(["client_id", "episode_id", "session_number"]))
     assert june["n_sessions_with_alert"] > 0
+
+
+def test_no_variance_between_clinicians_shrinks_every_clinician_to_the_service():
+    """A boundary fit (between-clinician variance 0): statsmodels refuses to predict the
+    random effects, and the best estimate of each clinician is the service mean."""
+    rng = np.random.default_rng(3)
+    cases = pd.DataFrame({"clinician_id": np.repeat(["A", "B", "C"], 20),
+                          "adjusted_change": np.tile(rng.normal(5, 4, 20), 3)})
+    got = _shrunk(cases, 0.95)
+    assert got["clinician_id"].tolist() == ["A", "B", "C"]
+    assert np.allclose(got["shrunk_es"], cases["adjusted_change"].mean())
+    assert (got["shrunk_es_high"] > got["shrunk_es"]).all()

@@ -23,13 +23,13 @@ from .._select import client_rows
 from ..alerting import AlertSettings, alerts
 from ..caseload import CaseloadSettings, caseload_summary, suppress_small_cells
 from ..clients import ClientSettings, client_table
+from ..comparison import clinician_comparison
 from ..couples import CoupleSettings, couple_episodes, couple_sessions
 from ..expected import ExpectedResponse, fit_expected
 from ..groups import GROUP_MEASURES, GroupSettings
 from ..notes import progress_notes
 from ..plotting.caseload import (
     caseload_rates_data,
-    comparison_table,
     effect_sizes_data,
     outcome_categories_data,
 )
@@ -348,7 +348,7 @@ def caseload_page(data: pd.DataFrame, *, by: str | None = "clinician", start=Non
     mine = pd.concat([table.drop(columns=names).assign(group=group.to_numpy()),
                       service.assign(group="Whole service")], ignore_index=True)
     mine = mine[["group", *(c for c in mine.columns if c != "group")]]
-    comparison, _ = comparison_table(data, start=start, end=end, settings=s, model=model)
+    comparison = clinician_comparison(data, start=start, end=end, settings=s, model=model)
     if chosen is not None:
         comparison = comparison[comparison["clinician_id"].isin(chosen).to_numpy(dtype=bool)]
     if suppress_below is not None:

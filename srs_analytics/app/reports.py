@@ -255,7 +255,6 @@ def caseload_html(page: CaseloadPage, *, title: str = "The caseload",
         jacobson_truax=_png(draw_jacobson_truax, page.jacobson_truax),
         comparison=table_rows(page.comparison, page.comparison.columns[0], COMPARISON_FIELDS),
         summary=table_rows(page.summary, "group", CASELOAD_FIELDS),
-        problem=page.effects.attrs.get("problem"),
         suppress_below=page.suppress_below, confidence=f"{s.confidence:.0%}",
         min_cases=s.min_cases, by_word=by, open_weeks=f"{AttentionSettings().open_weeks:g}",
         episodes_text="closed in the period" if s.episodes == "closed"

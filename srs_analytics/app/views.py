@@ -297,11 +297,8 @@ class CaseloadView(w.VBox):
         self.summary.value = ("<div class='table-wrap'>" + macro(
             "data_table", *table_rows(page.summary, "group", CASELOAD_FIELDS),
             "numbers with-total") + "</div>")
-        problem = page.effects.attrs.get("problem")
-        self.comparison.value = (
-            f"<p>No clinician comparison for this period: {html.escape(problem)}.</p>"
-            if problem else macro("data_table", *table_rows(page.comparison, "clinician_id",
-                                                            COMPARISON_FIELDS)))
+        self.comparison.value = macro("data_table", *table_rows(
+            page.comparison, "clinician_id", COMPARISON_FIELDS))
         self.header.value = macro("caseload_header", page, "The caseload")  # last
 
 

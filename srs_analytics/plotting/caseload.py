@@ -34,14 +34,14 @@ from .. import _docstrings
 from .._checks import check_choice
 from .._effects import wilson
 from ..caseload import BY, DERIVED_FROM, CaseloadSettings, caseload_summary
-from ..comparison import COMPARISON_COLUMNS, clinician_comparison
+from ..comparison import clinician_comparison
 from ..expected import ExpectedResponse
 from ..outcomes import OUTCOME_CATEGORIES
 from ..schema import ITEM_COLUMNS
 from ._style import CATEGORY_LOOKS, COLORS, SERVICE_LOOK, axes, group_look
 
 __all__ = ["CATEGORY_COLUMNS", "EFFECT_COLUMNS", "RATES", "RATE_COLUMNS", "caseload_rates",
-           "caseload_rates_data", "comparison_table", "draw_caseload_rates",
+           "caseload_rates_data", "draw_caseload_rates",
            "draw_effect_sizes",
            "draw_outcome_categories", "effect_sizes_chart", "effect_sizes_data",
            "outcome_categories", "outcome_categories_data"]
@@ -665,8 +665,7 @@ def effect_sizes_data(
         ``low``, ``high``, ``n_es`` (the clinician's cases). ``attrs`` holds
         ``service_es`` (the service's severity-adjusted effect size), ``min_cases``,
         ``too_few`` (a list of ``(clinician, cases)`` not shown), ``confidence``,
-        ``episodes`` and ``problem`` (None, or why no clinician could be compared: see
-        :func:`comparison_table`).
+        and ``episodes``.
 
     Notes
     -----
@@ -687,8 +686,8 @@ def effect_sizes_data(
     cols = _columns(client=client, episode=episode, clinician=clinician, session=session,
                     date=date, measure=measure, rater=rater, total=total,
                     age_group=age_group, status=status)
-    table, problem = comparison_table(data, start=start, end=end, episodes=episodes,
-                                      settings=s, model=model, **cols)
+    table = clinician_comparison(data, start=start, end=end, episodes=episodes, settings=s,
+                                 model=model, **cols)
     table = _chosen(table, clinician, clinicians)
     shown = table[table["shown"].to_numpy(dtype=bool)]
     hidden = table[~table["shown"].to_numpy(dtype=bool)]
@@ -708,28 +707,8 @@ def effect_sizes_data(
         "service_es": float(table["service_es"].iloc[0]) if len(table) else np.nan,
         "min_cases": s.min_cases, "confidence": s.confidence,
         "episodes": episodes or s.episodes,
-        "too_few": [(str(c), int(n)) for c, n in zip(hidden[clinician], hidden["n_es"])],
-        "problem": problem}
+        "too_few": [(str(c), int(n)) for c, n in zip(hidden[clinician], hidden["n_es"])]}
     return frame
-
-
-def comparison_table(data: pd.DataFrame, **kwargs) -> tuple[pd.DataFrame, str | None]:
-    """:func:`srs_analytics.clinician_comparison`, and None; or, where its multilevel model
-    cannot give the clinicians' estimates (a between-clinician variance of zero makes
-    statsmodels refuse the random effects), an empty comparison and the reason in words,
-    so that a page shows the reason instead of failing."""
-    try:
-        return clinician_comparison(data, **kwargs), None
-    except ValueError as exc:
-        if "singular covariance" not in str(exc):
-            raise
-        clinician = kwargs.get("clinician", "clinician_id")
-        empty = pd.DataFrame({clinician: pd.Series(dtype="str"), "n_es": pd.Series(
-            dtype=np.int64), "shown": pd.Series(dtype=bool)})
-        for c in COMPARISON_COLUMNS[2:]:
-            empty[c] = pd.Series(dtype="str" if c == "compared_with_service" else float)
-        return empty, ("the clinicians cannot be compared in this period: the multilevel "
-                       f"model found no variance between them ({exc})")
 
 
 def draw_effect_sizes(frame: pd.DataFrame, ax=None, *, title: str | None = None,
@@ -773,10 +752,7 @@ def draw_effect_sizes(frame: pd.DataFrame, ax=None, *, title: str | None = None,
     ax.grid(axis="y", visible=False)
     conf = a.get("confidence", 0.95)
     ax.set_xlabel(f"Effect size (change / SD of the intake), {conf:.0%} intervals")
-    if a.get("problem"):
-        ax.text(0.5, 0.5, "No comparison: " + a["problem"].split(" (")[0].split(": ", 1)[-1],
-                transform=ax.transAxes, ha="center", va="center", gid="empty", wrap=True)
-    elif not clinicians:
+    if not clinicians:
         ax.text(0.5, 0.5, f"No clinician with {a.get('min_cases', 15)} or more cases",
                 transform=ax.transAxes, ha="center", va="center", gid="empty")
     few = a.get("too_few", [])

@@ -215,11 +215,15 @@ def test_the_effect_sizes_drawn_in_clinician_order(sample):
     assert not _by_gid(ax.lines, "es:T01")
 
 
-def test_a_period_whose_clinicians_cannot_be_compared_says_why(sample):
-    """From July on, the sample's closed episodes show no variance between clinicians:
-    statsmodels then refuses the random effects, and the chart says so instead of failing."""
+def test_a_period_with_no_variance_between_clinicians_shrinks_them_to_the_service(sample):
+    """From July on, the sample's closed episodes show no variance between clinicians (a
+    boundary fit): the multilevel estimate of every clinician shown is the service's."""
     data, model = sample
     f = effect_sizes_data(data, start="2025-07-01", model=model)
-    assert f.empty and "cannot be compared" in f.attrs["problem"]
+    shrunk = f[f["kind"] == "shrunk"]
+    assert len(shrunk) and shrunk["estimate"].nunique() == 1
     ax = draw_effect_sizes(f)
-    assert _by_gid(ax.texts, "empty")[0].get_text().startswith("No comparison")
+    for r in shrunk.itertuples():
+        marker = _by_gid(ax.lines, f"shrunk:{r.clinician}")[0]
+        assert marker.get_xdata()[0] == pytest.approx(r.estimate)
+
