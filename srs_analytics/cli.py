@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -18,6 +17,16 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from ._console import (
+    format_alerts,
+    format_attention,
+    format_couple_episodes,
+    format_couples,
+    format_group_members,
+    format_groups,
+    plural,
+    terminal_width,
+)
 from .io.readers import LoadError
 
 OUTPUT_SUFFIXES = (".csv", ".tsv", ".parquet", ".xlsx")
@@ -350,7 +359,7 @@ def cmd_clients(args) -> int:
         for row in norms.sort_values(["measure", "age_group"]).itertuples(index=False):
             print(textwrap.fill(f"Reliable change, {row.measure} "
                                 f"{str(row.age_group).replace('_', ' ')}: {row.rci:.2f} points "
-                                f"({row.rci_basis}).", _width(), subsequent_indent="  "))
+                                f"({row.rci_basis}).", terminal_width(), subsequent_indent="  "))
     print(model)
     return 0
 
@@ -392,7 +401,7 @@ def cmd_alerts(args) -> int:
         print(format_alerts(table))
     else:
         print(textwrap.fill(f"No alerts: {late}." if late else _no_alerts(args, since),
-                            _width()))
+                            terminal_width()))
     return 0
 
 
@@ -423,60 +432,13 @@ def cmd_attention(args) -> int:
     n_open = int(episodes["open"].sum())
     if out:
         write_table(table, out)
-        print(f"Wrote {_count(len(table), 'client')} needing attention to {out} "
+        print(f"Wrote {plural(len(table), 'client')} needing attention to {out} "
               f"({len(table)} of {n_open} with an open episode, as of {when:%Y-%m-%d}).")
         print(model)
     else:
         print(format_attention(table, as_of=when, n_open=n_open,
                                open_weeks=settings.open_weeks))
     return 0
-
-
-def format_attention(table: pd.DataFrame, width: int | None = None, *, as_of=None,
-                     n_open: int | None = None, open_weeks: float | None = None) -> str:
-    """The attention list as text for a terminal, grouped by clinician.
-
-    A heading says how many clients with an open episode are on the list; then, per
-    clinician (in the order of the clinician's most urgent client), each client with the
-    leading alert's severity, rule, session, date and days since, its message and suggestion
-    wrapped to ``width`` (default: the terminal's, at most 100 columns), and the session's
-    other alerts.
-    """
-    width = _width(width)
-
-    def wrap(text, indent, more=""):
-        return textwrap.wrap(text, width, initial_indent=indent,
-                             subsequent_indent=indent + more, break_on_hyphens=False)
-
-    when = "" if as_of is None else f" as of {as_of.day} {as_of:%b %Y}"
-    of = "" if n_open is None else f" of {n_open} with an open episode"
-    window = "" if open_weeks is None else (
-        f" (not ended, seen within {open_weeks:g} weeks)")
-    lines = wrap(f"Who needs attention{when}: {_count(len(table), 'client')}{of}{window} "
-                 "with a warning or critical alert at the latest session.", "")
-    lines.append("")
-    clinician = table["clinician_id"].astype(object).where(table["clinician_id"].notna(),
-                                                          "(no clinician)")
-    for who, group in table.groupby(clinician, sort=False):
-        lines.append(f"{who}: {_count(len(group), 'client')}")
-        for row in group.itertuples(index=False):
-            when = "session ?" if pd.isna(row.session_number) else \
-                f"session {row.session_number}"
-            if not pd.isna(row.session_date):
-                ago = {0: "today", 1: "yesterday"}.get(row.days_since,
-                                                       f"{row.days_since} days ago")
-                when += f", {row.session_date.day} {row.session_date:%b %Y} ({ago})"
-            lines.append(f"  {row.client_id}  episode {row.episode_id}  {when}")
-            lines.append(f"    {row.severity:<8}  {row.rule}")
-            lines += wrap(_SESSION_PREFIX.sub("", str(row.message), count=1), "    ")
-            if isinstance(row.suggestion, str) and row.suggestion:
-                lines += wrap("Suggestion: " + row.suggestion, "    ", "  ")
-            if row.other_rules:
-                lines += wrap("Also: " + row.other_rules, "    ", "  ")
-        lines.append("")
-    lines += wrap("Every alert of every session: 'srs-analytics alerts'. This list as a "
-                  "table: -o FILE (.csv, .tsv, .parquet or .xlsx).", "")
-    return "\n".join(lines)
 
 
 def _check_clinicians(wanted: list[str], data: pd.DataFrame) -> None:
@@ -524,60 +486,6 @@ def _no_alerts(args, since) -> str:
     if since is not None:
         words.append(f"since {since:%Y-%m-%d}")
     return " ".join(words) + "."
-
-
-def _width(width: int | None = None) -> int:
-    """The width to wrap text to: the terminal's (or ``width``), 40 to 100 columns."""
-    if width is None:
-        width = shutil.get_terminal_size((80, 24)).columns
-    return max(40, min(width, 100))
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-_SESSION_PREFIX = re.compile(r"^(Session \d+(, )?)?(\d{1,2} [A-Z][a-z]{2} \d{4})?: ")
-
-
-def format_alerts(table: pd.DataFrame, width: int | None = None) -> str:
-    """An alerts table as text for a terminal, grouped by client and episode.
-
-    Clients come in the table's order (most severe first), each with a heading (client,
-    episode, clinician) and then, per alert, the severity, session and date, rule, and the
-    message and suggestion wrapped to ``width`` (default: the terminal's, at most 100
-    columns). Ends with the counts by severity and how to get the full table.
-    """
-    width = _width(width)
-
-    def wrap(text, indent, more=""):
-        return textwrap.wrap(text, width, initial_indent=indent,
-                             subsequent_indent=indent + more, break_on_hyphens=False)
-
-    lines = []
-    for (client, episode), group in table.groupby(["client_id", "episode_id"], sort=False,
-                                                  dropna=False):
-        clinicians = ", ".join(dict.fromkeys(group["clinician_id"].dropna().astype(str))) \
-            if "clinician_id" in group else ""
-        lines.append(f"{client}   episode {'?' if pd.isna(episode) else episode}   "
-                     f"clinician {clinicians or '(none)'}")
-        for row in group.itertuples(index=False):
-            when = "session ?" if pd.isna(row.session_number) else \
-                f"session {row.session_number}"
-            if not pd.isna(row.session_date):
-                when += f", {row.session_date.day} {row.session_date:%b %Y}"
-            lines.append(f"  {row.severity:<8}  {when}  {row.rule}")
-            lines += wrap(_SESSION_PREFIX.sub("", str(row.message), count=1), "    ")
-            if isinstance(row.suggestion, str) and row.suggestion:
-                lines += wrap("Suggestion: " + row.suggestion, "    ", "  ")
-        lines.append("")
-    counts = table["severity"].value_counts()
-    clients = table[["client_id", "episode_id"]].drop_duplicates().shape[0]
-    lines += wrap(f"{_count(len(table), 'alert')} for {_count(clients, 'client episode')}: "
-                  + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("critical", "warning",
-                                                                   "info")) + ".", "")
-    lines += wrap("The full table, every column: -o FILE (.csv, .tsv, .parquet or .xlsx).", "")
-    return "\n".join(lines)
 
 
 def cmd_note(args) -> int:
@@ -998,13 +906,13 @@ def cmd_couples(args) -> int:
         write_table(table, out)
         n_episodes = table["episode_id"].nunique()
         what = "joint sessions" if args.table == "sessions" else "episode summaries"
-        print(f"Wrote {len(table)} {what} of {_count(n_episodes, 'episode')} with clients "
+        print(f"Wrote {len(table)} {what} of {plural(n_episodes, 'episode')} with clients "
               f"seen together to {out} (from {res.report['loaded']} administrations; "
               f"{res.report['rejected']} rejected).")
     elif not len(table):
         print(textwrap.fill("No clients seen together: no episode in which two or more "
                             "clients rated the same session (clients who share an "
-                            "episode_id were seen together).", _width()))
+                            "episode_id were seen together).", terminal_width()))
     elif args.table == "sessions":
         print(format_couples(table))
     else:
@@ -1022,149 +930,17 @@ def cmd_groups(args) -> int:
     if out:
         write_table(table, out)
         what = "group sessions" if args.table == "sessions" else "member ratings"
-        print(f"Wrote {len(table)} {what} of {_count(table['group_id'].nunique(), 'group')} "
+        print(f"Wrote {len(table)} {what} of {plural(table['group_id'].nunique(), 'group')} "
               f"to {out} (from {res.report['loaded']} administrations; "
               f"{res.report['rejected']} rejected).")
     elif not len(table):
         print(textwrap.fill("No group ratings: no GSRS or CGSRS with a group_id in the "
-                            "data.", _width()))
+                            "data.", terminal_width()))
     elif args.table == "sessions":
         print(format_groups(table))
     else:
         print(format_group_members(table))
     return 0
-
-
-def _when(row, session="session_number") -> str:
-    text = f"session {getattr(row, session)}"
-    date = row.session_date
-    return text if pd.isna(date) else f"{text}, {date.day} {date:%b %Y}"
-
-
-def _pairs(clients: str, totals: str) -> str:
-    """"C1 40, C2 35" from "C1;C2" and "40;35"."""
-    return ", ".join(f"{c} {t}" for c, t in zip(clients.split(";"), totals.split(";")))
-
-
-def _true(value) -> bool:
-    """A nullable boolean as a bool (NA is False)."""
-    return not pd.isna(value) and bool(value)
-
-
-def _labels(items) -> str:
-    if not isinstance(items, str) or not items:
-        return ""
-    from ._text import ITEM_NAMES
-
-    return ", ".join(ITEM_NAMES.get(i, i) for i in items.split(";"))
-
-
-def format_couples(table: pd.DataFrame, width: int | None = None) -> str:
-    """The joint sessions of :func:`srs_analytics.couple_sessions` as text for a terminal:
-    per episode and measure family, each session with the clients' totals, the gap, what
-    it shows (split, persistent split, widening gap, outcomes parting) and the item where
-    the clients differ most."""
-    width = _width(width)
-    lines = []
-    for (episode, family), g in table.groupby(["episode_id", "measure"], sort=False):
-        family_name = {"SRS": "alliance (SRS, CSRS)", "ORS": "outcome (ORS, CORS)"}.get(
-            family, family)
-        clinicians = ", ".join(dict.fromkeys(g["clinician_id"].dropna().astype(str)))
-        lines.append(f"{episode}  {family_name}  clinician {clinicians or '(none)'}")
-        split = "split" if family == "SRS" else "one in the clinical range, one not"
-        for row in g.itertuples(index=False):
-            flags = [name for name, on in (
-                (split, row.split), ("persistent split", row.persistent_split),
-                ("widening gap", row.widening_gap),
-                (f"outcomes part, {row.lagging_client} behind", _true(row.outcome_divergence)))
-                if on]
-            text = (f"{_when(row)}: {_pairs(row.clients, row.totals)}; gap {row.gap:g}"
-                    + (f" ({', '.join(flags)})" if flags else "")
-                    + f"; lowest {row.lowest_client.replace(';', ', ')}")
-            if _labels(row.most_divergent_item):
-                text += f"; differ most on {_labels(row.most_divergent_item)}"
-            lines += textwrap.wrap(text, width, initial_indent="  ", subsequent_indent="      ")
-        lines.append("")
-    srs = table[table["measure"] == "SRS"]
-    lines += textwrap.wrap(
-        f"{_count(len(table), 'joint session')} of "
-        f"{_count(table['episode_id'].nunique(), 'episode')}; the alliance split across "
-        f"the cutoff in {int(srs['split'].sum())} of {len(srs)}. The full table: -o FILE "
-        "(.csv, .tsv, .parquet or .xlsx); each episode summarised: --table episodes.", width)
-    return "\n".join(lines)
-
-
-def format_couple_episodes(table: pd.DataFrame, width: int | None = None) -> str:
-    """The episodes of :func:`srs_analytics.couple_episodes` as text for a terminal."""
-    width = _width(width)
-    lines = []
-    for row in table.itertuples(index=False):
-        head = (f"{row.episode_id}  {row.measure}  {row.clients.replace(';', ', ')}: "
-                f"{_count(row.n_joint_sessions, 'joint session')}")
-        split = "split" if row.measure == "SRS" else "one in the clinical range, one not,"
-        parts = [f"{split} in {row.n_split} ({row.share_split:.0%})",
-                 f"gap {row.gap_first:g} to {row.gap_last:g}, trend {row.gap_trend}"
-                 + ("" if pd.isna(row.gap_slope) else f" ({row.gap_slope:+.2f} a session)")]
-        if isinstance(row.lowest_client, str):
-            parts.append(f"{row.lowest_client} lowest in {row.n_lowest}"
-                         + (" (consistently)" if row.consistently_lowest else ""))
-        if row.measure == "ORS":
-            improved = row.improved_clients.replace(";", ", ") if isinstance(
-                row.improved_clients, str) and row.improved_clients else "none"
-            parts.append(f"improved reliably: {improved}")
-            if _true(row.outcome_divergence):
-                parts.append(f"the outcomes part, {row.lagging_client} behind")
-        lines += textwrap.wrap(f"{head}; " + "; ".join(parts) + ".", width,
-                               subsequent_indent="    ")
-    lines.append("")
-    lines += textwrap.wrap("The full table: -o FILE (.csv, .tsv, .parquet or .xlsx); every "
-                           "joint session: --table sessions.", width)
-    return "\n".join(lines)
-
-
-def format_groups(table: pd.DataFrame, width: int | None = None) -> str:
-    """The group sessions of :func:`srs_analytics.group_sessions` as text for a terminal."""
-    width = _width(width)
-    lines = []
-    for (group, measure), g in table.groupby(["group_id", "measure"], sort=False):
-        lines.append(f"group {group}  {measure}")
-        for row in g.itertuples(index=False):
-            sd = "" if pd.isna(row.sd_total) else f", SD {row.sd_total:.2f}"
-            text = (f"{_when(row, 'group_session')}: {row.n_members} members, mean "
-                    f"{row.mean_total:.2f}{sd}, {row.min_total:g} to {row.max_total:g}; "
-                    + (f"below 36: {row.members_below.replace(';', ', ')}"
-                       if row.members_below else "none below 36"))
-            if _labels(row.lowest_item):
-                text += f"; the group's lowest item {_labels(row.lowest_item)} " \
-                        f"({row.lowest_item_mean:.2f})"
-            if row.n_below_others:
-                text += f"; {row.n_below_others} well below the others"
-            lines += textwrap.wrap(text, width, initial_indent="  ", subsequent_indent="      ")
-        lines.append("")
-    lines += textwrap.wrap("The full table: -o FILE (.csv, .tsv, .parquet or .xlsx); each "
-                           "member against the group: --table members.", width)
-    return "\n".join(lines)
-
-
-def format_group_members(table: pd.DataFrame, width: int | None = None) -> str:
-    """Each member's group ratings (:func:`srs_analytics.group_members`) against the mean
-    of the others, as text for a terminal."""
-    width = _width(width)
-    lines = []
-    for (group, measure), g in table.groupby(["group_id", "measure"], sort=False):
-        lines.append(f"group {group}  {measure}  (total, and the difference from the mean "
-                     "of the other members)")
-        for client, m in g.groupby("client_id", sort=False):
-            cells = [f"{r.group_session}: {r.total:g}"
-                     + ("" if pd.isna(r.diff_from_others) else f" ({r.diff_from_others:+.2f})")
-                     + ("!" if r.below_others else "") for r in m.itertuples(index=False)]
-            stays = " - stays below the group" if m["stays_below"].iloc[-1] else ""
-            lines += textwrap.wrap(f"{client}  " + ", ".join(cells) + stays, width,
-                                   initial_indent="  ", subsequent_indent="      ")
-        lines.append("")
-    lines += textwrap.wrap("! marks a rating well below the other members (5 points or more). "
-                           "The full table: -o FILE (.csv, .tsv, .parquet or .xlsx).", width)
-    return "\n".join(lines)
 
 
 _TOGETHER = {"couples": cmd_couples, "groups": cmd_groups}
