@@ -20,6 +20,7 @@ import pandas as pd
 from ..schema import CANONICAL_SCHEMA, ITEM_COLUMNS, SENSITIVE_COLUMNS, coerce_canonical
 from ._errors import LimitError, LoadError
 from ._header import has_score_columns
+from ._raw import RawTable
 from .readers import SUPPORTED, gather_inputs, read_any
 from .sources import layout, read_mapping
 from .validation import FATES, REASONS, LoadSettings, assemble, check_block, check_shared
@@ -233,13 +234,18 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     source = _one_of("source", m, source, None)
 
     inputs, not_read = gather_inputs(flat)
+
+    def select(names: list[str]) -> list[str]:
+        """The columns of a Parquet data set worth reading: all but identifying ones."""
+        return names if keep_identifying else _not_identifying(names, source, m)
+
     tables, parts, files, passed_over = [], [], [], list(not_read)
     workbooks = 0
     for i, inp in enumerate(inputs):
         name = inp.item.name if isinstance(inp.item, Path) else f"<DataFrame {i + 1}>"
         try:  # in a folder, an unreadable file is passed over, as is one without ORS/SRS data
             raw, members = read_any(inp.item, index=i, sheet=sheet, encoding=encoding,
-                                    limits=base.limits)
+                                    limits=base.limits, select=select)
         except LimitError:
             raise  # a cap reached stops the load, wherever the file was found
         except LoadError as exc:
@@ -413,11 +419,23 @@ def _read_table(t, lay, tnum, base, keep_identifying, parts) -> dict:
         blocks.append(checked.assign(_block=bnum))
     if blocks:
         checked = assemble(shared, blocks)
-        checked["source_file"] = t.name
+        checked["source_file"] = t.name if t.files is None else \
+            t.files.take(checked["_pos"].to_numpy())
         checked["source_row"] = t.rows[checked["_pos"].to_numpy()]
         checked["_table"] = tnum
         parts.append(checked)
     return entry
+
+
+def _not_identifying(names: list[str], source, mapping) -> list[str]:
+    """The columns that are not dropped as identifying, known from the header alone."""
+    empty = RawTable("", pd.DataFrame({c: pd.Series(dtype="str") for c in names}),
+                     np.zeros(0, dtype=np.int64))
+    try:
+        dropped = set(layout(empty, source=source, mapping=mapping).identifying)
+    except LoadError:  # the same error comes again from the data, where it is handled
+        return names
+    return [c for c in names if c not in dropped]
 
 
 def _resolve(ok: pd.DataFrame, policy: str):
