@@ -301,8 +301,8 @@ def cmd_validate(args) -> int:
 def cmd_convert(args) -> int:
     from .io.writers import write_canonical
 
-    folder = args.partition_by is not None or args.output.endswith(("/", os.sep)) or \
-        Path(args.output).is_dir()
+    folder = args.partition_by is not None or args.output.endswith(("/", os.sep)) or (
+        Path(args.output).is_dir() and Path(args.output).suffix.lower() not in OUTPUT_SUFFIXES)
     if folder:
         out = _check_folder_output(args.output, args.paths, args.partition_by)
     else:

@@ -73,7 +73,7 @@ def _canonical(data: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(f"data lacks the canonical column(s) {missing}; got {list(data.columns)}.")
     df = coerce_canonical(data)
     df["episode_id"] = df["episode_id"].fillna(df["client_id"])
-    df["rater"] = df["rater"].fillna("self")
+    df["rater"] = df["rater"].astype("str").fillna("self").astype("category")
     items = df[list(ITEM_COLUMNS)]
     df["total"] = df["total"].fillna(items.sum(axis=1).where(items.notna().all(axis=1)))
     df = number_sessions(df)  # the loader's rule: date order within the episode
