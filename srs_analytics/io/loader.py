@@ -277,11 +277,16 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
             except LoadError as exc:
                 raise _named(exc, t.name) from None
             tables.append(t)
+    raw = usable = lay = None  # the raw tables are held in ``tables`` only
     _check_folders(inputs, passed_over)
 
     if parts:  # file by file; within a wide file, measure by measure, each in row order
+        names = sorted({n for p in parts for n in p["source_file"].cat.categories})
+        for p in parts:  # one set of categories, so that the files stay a categorical
+            p["source_file"] = p["source_file"].cat.set_categories(names)
         every = pd.concat(parts, ignore_index=True) if len(parts) > 1 else \
             parts[0].reset_index(drop=True)
+        parts.clear()
     else:
         every = pd.DataFrame(columns=["status", "reason", "message", "source_file",
                                       "source_row", "_table", "_pos", "_block"])
@@ -295,16 +300,19 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     status[dups.index] = "duplicate"
     status[confl.index[~confl["kept"].to_numpy()]] = "conflict"
     data = _with_identifying(data, tables, files) if keep_identifying else data
+    hidden = [f["dropped_identifying"] for f in files]
+    rejected = _ledger(every[every["status"].eq("rejected")], tables, hidden)
+    skipped = _ledger(every[every["status"].eq("skipped")], tables, hidden)
+    for t in tables:  # the raw cells are no longer needed: let them go before the copy
+        t.frame = t.rows = t.files = t.row_reason = t.row_message = None
     canonical = coerce_canonical(data.drop(columns=_INTERNAL, errors="ignore"))
+    del data, ok
     try:
         CANONICAL_SCHEMA.validate(canonical, lazy=True)
     except Exception as exc:  # pandera's SchemaErrors: a loader bug, said plainly
         raise LoadError(f"Internal check failed: the loaded table does not meet the canonical "
                         f"schema ({str(exc)[:500]}). Please report this.") from None
 
-    hidden = [f["dropped_identifying"] for f in files]
-    rejected = _ledger(every[every["status"].eq("rejected")], tables, hidden)
-    skipped = _ledger(every[every["status"].eq("skipped")], tables, hidden)
     dup_table = coerce_canonical(dups.drop(columns=_INTERNAL, errors="ignore"))
     conf_table = _conflict_table(confl)
     report = _report(every, status, canonical, files, conflicts, unresolved)
@@ -419,8 +427,9 @@ def _read_table(t, lay, tnum, base, keep_identifying, parts) -> dict:
         blocks.append(checked.assign(_block=bnum))
     if blocks:
         checked = assemble(shared, blocks)
-        checked["source_file"] = t.name if t.files is None else \
-            t.files.take(checked["_pos"].to_numpy())
+        pos = checked["_pos"].to_numpy()
+        checked["source_file"] = t.files.take(pos) if t.files is not None else \
+            pd.Categorical.from_codes(np.zeros(len(pos), dtype=np.int8), [t.name])
         checked["source_row"] = t.rows[checked["_pos"].to_numpy()]
         checked["_table"] = tnum
         parts.append(checked)
@@ -550,6 +559,8 @@ def _ledger(rows: pd.DataFrame, tables, hidden) -> pd.DataFrame:
         raw[group.index] = [json.dumps(r, default=str, ensure_ascii=False)
                             for r in cells.to_dict(orient="records")]
     out["raw_values"] = raw
+    if "source_file" in out:
+        out["source_file"] = out["source_file"].astype("str")
     out = out.reindex(columns=list(REJECTED_COLUMNS)).reset_index(drop=True)
     out["source_row"] = out["source_row"].astype("Int64")
     return out
