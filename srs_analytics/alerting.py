@@ -337,6 +337,12 @@ class _Context:
     def _args(self, *keys):
         return {k: self.cols[k] for k in keys}
 
+    def release(self):
+        """Let the cached tables go (the alerts are assembled from their own arrays)."""
+        for name in [k for k, v in type(self).__dict__.items()
+                     if isinstance(v, cached_property)]:
+            self.__dict__.pop(name, None)
+
     @cached_property
     def alliance(self):
         t = session_alliance(self.data, settings=self.s.alliance, **self._args(
@@ -1413,8 +1419,12 @@ def _assemble(ctx, parts, cols):
             col = [pa.array(tables[u]["table"][n_], from_pandas=True).cast(tx.STR) for u in used]
             res[n_] = pd.array(pa.concat_arrays(col).take(g) if col else pa.array([], tx.STR),
                                dtype="str")
+    tables = None
+    ctx.release()  # what follows needs the parts only: the rules' tables can go
     body = pa.chunked_array([p["body"] for p in parts], tx.STR).take(order) if parts else \
         pa.array([], tx.STR)
+    for p in parts:
+        p["body"] = None
     return pd.DataFrame({
         **res,
         "rule": tx.str_column(pc.take(pa.array(list(RULES), tx.STR), rule[order])),
