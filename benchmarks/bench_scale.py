@@ -121,15 +121,16 @@ def main() -> None:
     args = p.parse_args()
     for n in args.sizes:
         make_data(n)
-    print(f"{'command':<10}{'size':>12}{'seconds':>9}{'x 1M':>7}{'peak MB':>9}"
-          f"{'x 1M':>7}  sha256 / said", flush=True)
+    print(f"{'command':<10}{'size':>12}{'seconds':>9}{'x 1M':>7}{'CPU s':>8}{'x 1M':>7}"
+          f"{'peak MB':>9}{'x 1M':>7}  sha256 / said", flush=True)
     first: dict = {}
     for command in args.commands:
         for n in args.sizes:
             r = measure(command, n, args.repeat, args.keep)
             base = first.setdefault(command, r)
             print(f"{command:<10}{n:>12,}{r['seconds']:>9.1f}"
-                  f"{r['seconds'] / base['seconds']:>7.2f}{r['peak_mb']:>9.0f}"
+                  f"{r['seconds'] / base['seconds']:>7.2f}{r['cpu_seconds']:>8.1f}"
+                  f"{r['cpu_seconds'] / base['cpu_seconds']:>7.2f}{r['peak_mb']:>9.0f}"
                   f"{r['peak_mb'] / base['peak_mb']:>7.2f}  {r.get('sha256', '')} "
                   f"{r['said'][:60]}", flush=True)
             if args.save:
