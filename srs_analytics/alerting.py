@@ -1378,6 +1378,20 @@ def _assemble(ctx, parts, cols):
     last = -np.nan_to_num(session, nan=-1).astype(np.int64) * 64 + rule
     order = np.lexsort((last, ce, first))
     g = gidx[order]
+    res = {}
+    for n_ in names:
+        if n_ == cols["session"]:
+            s_ = session[order]
+            res[n_] = pd.arrays.IntegerArray(np.nan_to_num(s_).astype(np.int64), np.isnan(s_))
+        elif n_ == cols["date"]:
+            res[n_] = day[order]
+        else:  # text: taken in arrow, missing values kept
+            col = [pa.array(tables[u]["table"][n_], from_pandas=True).cast(tx.STR) for u in used]
+            res[n_] = pd.array(pa.concat_arrays(col).take(g) if col else pa.array([], tx.STR),
+                               dtype="str")
+            col = None
+    tables = gidx = g = ce = None
+    ctx.release()  # what follows needs the parts only: the rules' tables can go
 
     def spelled(key):  # a vocabulary column: codes into the words of every part
         words, codes = [], [np.zeros(0, np.int64)]
@@ -1408,19 +1422,6 @@ def _assemble(ctx, parts, cols):
                  tx.choose(known & dated, ", ", ""), when, ": ")
     value = {k: np.concatenate([np.zeros(0)] + [p[k] for p in parts])[order]
              for k in ("value", "threshold")}
-    res = {}
-    for n_ in names:
-        if n_ == cols["session"]:
-            s_ = session[order]
-            res[n_] = pd.arrays.IntegerArray(np.nan_to_num(s_).astype(np.int64), np.isnan(s_))
-        elif n_ == cols["date"]:
-            res[n_] = day[order]
-        else:  # text: taken in arrow, missing values kept
-            col = [pa.array(tables[u]["table"][n_], from_pandas=True).cast(tx.STR) for u in used]
-            res[n_] = pd.array(pa.concat_arrays(col).take(g) if col else pa.array([], tx.STR),
-                               dtype="str")
-    tables = None
-    ctx.release()  # what follows needs the parts only: the rules' tables can go
     body = pa.chunked_array([p["body"] for p in parts], tx.STR).take(order) if parts else \
         pa.array([], tx.STR)
     for p in parts:
