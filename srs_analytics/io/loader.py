@@ -400,7 +400,9 @@ def _read_table(t, lay, tnum, base, keep_identifying, parts) -> dict:
     """Check one table's blocks (appending them to ``parts``) and return its report entry."""
     entry = {"file": t.name, "source": lay.source, **t.info,
              "column_mapping": lay.column_mapping,
-             "dropped_identifying": [] if keep_identifying else lay.identifying,
+             # a data set's identifying columns are dropped before they are read
+             "dropped_identifying": [] if keep_identifying else
+             lay.identifying + t.info.get("columns_not_read", []),
              "kept_identifying": lay.identifying if keep_identifying else [],
              "unused_columns": lay.unused, "data_rows": len(t.frame),
              "non_data_rows": int(lay.non_data.sum()) if lay.non_data is not None

@@ -83,8 +83,9 @@ def _first_line(exc: Exception) -> str:
     return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
-def _discover(folder: Path, label: str) -> tuple[ds.Dataset, list[str]]:
-    """The data set and the labels of its files (``label/sub/part-0.parquet``).
+def _discover(folder: Path, label: str) -> tuple[ds.Dataset, list[str], list[str]]:
+    """The data set, the labels of its files (``label/sub/part-0.parquet``) and the names
+    of its partition keys.
 
     Every file's columns are checked against the first file's; a file whose columns
     differ, or whose footer cannot be read, is named in a :class:`LoadError`.
@@ -121,24 +122,19 @@ def _discover(folder: Path, label: str) -> tuple[ds.Dataset, list[str]]:
     try:
         unified = pa.unify_schemas(schemas, promote_options="permissive")
     except (pa.ArrowInvalid, pa.ArrowTypeError):
-        for name, schema in zip(names[1:], schemas[1:]):
-            for col in first:
-                a, b = schemas[0].field(col).type, schema.field(col).type
-                if a != b:
-                    raise LoadError(
-                        f"The file {name} of the data set {label} holds column {col} as "
-                        f"{b} where {names[0]} holds it as {a}. Every file of a data set "
-                        "must give a column the same type.") from None
+        for col in first:  # name a file whose type is not the one most files give
+            types = [schema.field(col).type for schema in schemas]
+            usual = max(set(types), key=types.count)
+            odd = next((i for i, t in enumerate(types) if t != usual), None)
+            if odd is not None:
+                raise LoadError(
+                    f"The file {names[odd]} of the data set {label} holds column {col} as "
+                    f"{types[odd]} where {names[types.index(usual)]} holds it as {usual}. "
+                    "Every file of a data set must give a column the same type.") from None
         raise
     partitions = [f for f in dataset.schema if f.name not in unified.names]
-    return dataset.replace_schema(pa.schema([*unified, *partitions])), names
-
-
-def dataset_columns(folder, *, label: str | None = None) -> list[str]:
-    """The column names of a data set (the files' columns, then the partition keys)."""
-    folder = Path(folder)
-    dataset, _ = _discover(folder, label or folder.name)
-    return dataset.schema.names
+    return (dataset.replace_schema(pa.schema([*unified, *partitions])), names,
+            [f.name for f in partitions])
 
 
 def read_dataset(folder, *, label: str | None = None, limits: ReadLimits | None = None,
@@ -166,28 +162,38 @@ def read_dataset(folder, *, label: str | None = None, limits: ReadLimits | None 
     folder = Path(folder)
     label = label or folder.name
     limits = limits or ReadLimits()
-    dataset, names = _discover(folder, label)
+    dataset, names, partitions = _discover(folder, label)
     check_columns(len(dataset.schema.names), f"The data set {label}", limits)
     columns = dataset.schema.names if select is None else select(dataset.schema.names)
-    files_columns = set(dataset.get_fragments().__next__().physical_schema.names)
-    tables, rows, codes = [], [], []
+    keys = [c for c in columns if c in partitions]
+    tables, rows, codes, values = [], [], [], {k: [] for k in keys}
     for i, (name, frag) in enumerate(zip(names, dataset.get_fragments())):
         try:
-            table = frag.to_table(schema=dataset.schema, columns=columns)
+            table = frag.to_table(schema=dataset.schema,
+                                  columns=[c for c in columns if c not in partitions])
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
             raise LoadError(f"The file {name} of the data set {label} could not be read "
                             f"({_first_line(exc)}).") from None
         tables.append(table)
         rows.append(np.arange(1, table.num_rows + 1, dtype=np.int64))
         codes.append(np.full(table.num_rows, i, dtype=np.int32))
+        found = ds.get_partition_keys(frag.partition_expression)
+        for k in keys:  # one value per file: its folder's (missing for the null folder)
+            values[k].append(found.get(k))
     table = pa.concat_tables(tables)
     del tables
     frame = table.to_pandas(split_blocks=True, self_destruct=True)
     del table
-    info = {"format": "parquet data set", "files_read": len(names),
-            "partitions": [c for c in dataset.schema.names if c not in files_columns]}
+    file_of_row = np.concatenate(codes)
+    for k in keys:  # a partition key is a categorical: a code per row, its value once
+        per_file = pd.Categorical([None if v is None else str(v) for v in values[k]])
+        frame[k] = pd.Categorical.from_codes(per_file.codes[file_of_row],
+                                             per_file.categories)
+    frame = frame[columns]
+    info = {"format": "parquet data set", "files_read": len(names), "partitions": partitions,
+            "columns_not_read": [c for c in dataset.schema.names if c not in columns]}
     return RawTable(f"{label}/", frame, np.concatenate(rows), info,
-                    files=pd.Categorical.from_codes(np.concatenate(codes), categories=names))
+                    files=pd.Categorical.from_codes(file_of_row, categories=names))
 
 
 def _derived(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
