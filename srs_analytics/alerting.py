@@ -1352,6 +1352,19 @@ def _filter(since, clinicians, latest_only, cols):
     return keep
 
 
+def _taken(tables, used, offset, g, name):
+    """``name`` at the rows ``g`` of the tables ``used`` stacked (text): only the rows
+    alerted are taken from each table, then put in the order of ``g``."""
+    if not used:
+        return pa.array([], tx.STR)
+    src = np.searchsorted(np.array([offset[u] for u in used]), g, side="right") - 1
+    where = [np.flatnonzero(src == i) for i in range(len(used))]
+    pieces = [pa.array(tables[u]["table"][name].iloc[g[w] - offset[u]], from_pandas=True)
+              .cast(tx.STR) for u, w in zip(used, where)]
+    blocked = pa.concat_arrays(pieces)
+    return blocked.take(np.argsort(np.concatenate(where), kind="stable"))
+
+
 def _assemble(ctx, parts, cols):
     """One table of every rule's alerts, sorted (see :func:`alerts`)."""
     names = [cols[k] for k in ("client", "episode", "clinician", "session", "date",
@@ -1385,11 +1398,8 @@ def _assemble(ctx, parts, cols):
             res[n_] = pd.arrays.IntegerArray(np.nan_to_num(s_).astype(np.int64), np.isnan(s_))
         elif n_ == cols["date"]:
             res[n_] = day[order]
-        else:  # text: taken in arrow, missing values kept
-            col = [pa.array(tables[u]["table"][n_], from_pandas=True).cast(tx.STR) for u in used]
-            res[n_] = pd.array(pa.concat_arrays(col).take(g) if col else pa.array([], tx.STR),
-                               dtype="str")
-            col = None
+        else:  # text: each table's alerted rows taken in arrow, missing values kept
+            res[n_] = pd.array(_taken(tables, used, offset, g, n_), dtype="str")
     tables = gidx = g = ce = None
     ctx.release()  # what follows needs the parts only: the rules' tables can go
 
