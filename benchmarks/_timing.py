@@ -17,7 +17,8 @@ from pathlib import Path
 
 def run(argv: list[str], *, stdout: Path | None = None, env: dict | None = None) -> dict:
     """Run ``argv`` in a fresh process: its wall-clock and CPU seconds (user + system, all
-    its threads: less sensitive than the wall clock to other work on the machine), its
+    its threads: less sensitive than the wall clock to other work on the machine), of
+    which system (the kernel's: mostly page faults as fresh memory is first touched), its
     peak resident memory (MB) and its exit status.
 
     Standard output goes to ``stdout`` (a file) or is discarded; standard error is kept
@@ -41,6 +42,7 @@ def run(argv: list[str], *, stdout: Path | None = None, env: dict | None = None)
     if err_path:
         stderr = err_path.read_bytes()
     return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "system_seconds": usage.ru_stime,
             "peak_mb": usage.ru_maxrss / 1024,
             "returncode": proc.returncode,
             "stderr": stderr.decode("utf-8", "replace")[-2000:] if proc.returncode else ""}

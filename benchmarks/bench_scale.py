@@ -11,8 +11,9 @@ seed=1)``) as a canonical CSV, ``benchmarks/_data/canonical_<n>.csv``, and as a 
 data set partitioned by month, ``benchmarks/_data/canonical_<n>/`` (the layout ``convert
 --partition-by month`` writes); both are reused by later runs and by the engines'
 benchmarks. Then it runs each command as a user runs it, in a fresh process of its own,
-and reports its wall-clock time and the peak resident memory of that process (reading,
-computing and writing the output file; interpreter start and imports included):
+and reports its wall-clock time, its CPU seconds (user and system; the system part
+shown too), and the peak resident memory of that process (reading, computing and writing
+the output file; interpreter start and imports included):
 
 - ``convert``: ``srs-analytics convert canonical_<n>.csv -o OUT/ --partition-by month``
   (the CSV export to a Parquet data set);
@@ -122,7 +123,7 @@ def main() -> None:
     for n in args.sizes:
         make_data(n)
     print(f"{'command':<10}{'size':>12}{'seconds':>9}{'x 1M':>7}{'CPU s':>8}{'x 1M':>7}"
-          f"{'peak MB':>9}{'x 1M':>7}  sha256 / said", flush=True)
+          f"{'sys s':>7}{'peak MB':>9}{'x 1M':>7}  sha256 / said", flush=True)
     first: dict = {}
     for command in args.commands:
         for n in args.sizes:
@@ -130,7 +131,8 @@ def main() -> None:
             base = first.setdefault(command, r)
             print(f"{command:<10}{n:>12,}{r['seconds']:>9.1f}"
                   f"{r['seconds'] / base['seconds']:>7.2f}{r['cpu_seconds']:>8.1f}"
-                  f"{r['cpu_seconds'] / base['cpu_seconds']:>7.2f}{r['peak_mb']:>9.0f}"
+                  f"{r['cpu_seconds'] / base['cpu_seconds']:>7.2f}"
+                  f"{r['system_seconds']:>7.1f}{r['peak_mb']:>9.0f}"
                   f"{r['peak_mb'] / base['peak_mb']:>7.2f}  {r.get('sha256', '')} "
                   f"{r['said'][:60]}", flush=True)
             if args.save:
