@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench fuzz sample clean dashboard lab readme-image
+.PHONY: demo test bench bench-scale fuzz sample clean dashboard lab readme-image
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_caseload.py
 	$(BIN)/python benchmarks/bench_couples.py
 	$(BIN)/python benchmarks/alert_volume.py
+
+# 1, 3 and 10 million administrations, each command end to end (makes the data once, about
+# 3 GB in benchmarks/_data/; the 10M runs need about 10 GB of memory): benchmarks/README.md
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/bench_scale.py
 
 # A long mutation fuzz of the readers (a short one runs in the tests): FUZZ_SECONDS=600
 FUZZ_SECONDS ?= 600

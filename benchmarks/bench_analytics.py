@@ -35,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _timing import run  # noqa: E402
 from bench_load import _make_data  # noqa: E402
 
 STEPS = ("read_csv", "alerts", "attention", "clients", "cli_alerts", "cli_convert")
@@ -59,13 +60,14 @@ def _one(step: str, path: str) -> dict:
         command = step[4:]
         exe = Path(sys.executable).with_name("srs-analytics")
         with tempfile.TemporaryDirectory() as tmp:
-            target = Path(tmp) / "out.csv"
-            run = subprocess.run([str(exe), command, path, "-o", str(target)],
-                                 capture_output=True, text=True, check=True)
-            out["seconds"] = time.perf_counter() - t
+            target, said = Path(tmp) / "out.csv", Path(tmp) / "stdout.txt"
+            r = run([str(exe), command, path, "-o", str(target)], stdout=said)
+            if r["returncode"]:
+                raise SystemExit(f"{command} failed: {r['stderr']}")
+            out["seconds"] = r["seconds"]
             out["output_mb"] = target.stat().st_size / 2**20
-        out["peak_mb"] = _peak_mb(resource.RUSAGE_CHILDREN)
-        out["said"] = run.stdout.splitlines()[0]
+            out["said"] = said.read_text().splitlines()[0]
+        out["peak_mb"] = r["peak_mb"]  # the command's own process (os.wait4)
         return out
 
     import srs_analytics as srs

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _timing import run  # noqa: E402
 from bench_load import _make_data, _measure  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -67,19 +67,18 @@ def _one(step: str, path: str) -> dict:
 
 
 def _command(path: Path, repeat: int) -> dict:
-    """Best wall-clock time of the command as a user runs it, and its peak memory."""
-    best, peak = None, 0.0
+    """Best wall-clock time of the command as a user runs it, and its own peak memory (the
+    command's process alone: ``_timing.run``, not the largest of every child so far)."""
+    runs = []
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(repeat):
-            t = time.perf_counter()
-            subprocess.run([str(BIN / "srs-analytics"), "caseload", str(path), "--by",
-                            "clinician,month", "-o", str(Path(tmp) / "caseload.csv")],
-                           check=True, capture_output=True)
-            seconds = time.perf_counter() - t
-            usage = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            best = seconds if best is None else min(best, seconds)
-            peak = max(peak, usage)
-    return {"seconds": best, "peak_mb": peak}
+            r = run([str(BIN / "srs-analytics"), "caseload", str(path), "--by",
+                     "clinician,month", "-o", str(Path(tmp) / "caseload.csv")])
+            if r["returncode"]:
+                raise SystemExit(f"caseload failed: {r['stderr']}")
+            runs.append(r)
+    return {"seconds": min(r["seconds"] for r in runs),
+            "peak_mb": max(r["peak_mb"] for r in runs)}
 
 
 def main() -> None:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _timing import run  # noqa: E402
 from bench_load import _make_data, _measure  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -66,26 +66,18 @@ def _one(step: str, path: str) -> dict:
     return {"step": step, "seconds": seconds, "rows": rows, "peak_mb": peak, **extra}
 
 
-# Runs the command in a child of its own, so that the peak memory reported is the command's
-# alone (RUSAGE_CHILDREN of a process is the largest of all the children it waited for).
-_TIMED = """
-import json, resource, subprocess, sys, time
-t = time.perf_counter()
-run = subprocess.run(sys.argv[1:], check=True, capture_output=True, text=True)
-print(json.dumps({"seconds": time.perf_counter() - t, "said": run.stdout.strip(),
-                  "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
-"""
-
-
 def _command(command: str, path: Path, repeat: int) -> dict:
-    """Best wall-clock time of the command as a user runs it, and its peak memory."""
+    """Best wall-clock time of the command as a user runs it, and its own peak memory."""
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(repeat):
-            out = subprocess.run([sys.executable, "-c", _TIMED, str(BIN / "srs-analytics"),
-                                  command, str(path), "-o", str(Path(tmp) / f"{command}.csv")],
-                                 check=True, capture_output=True, text=True)
-            runs.append(json.loads(out.stdout))
+            out = Path(tmp) / "stdout.txt"
+            r = run([str(BIN / "srs-analytics"), command, str(path), "-o",
+                     str(Path(tmp) / f"{command}.csv")], stdout=out)
+            if r["returncode"]:
+                raise SystemExit(f"{command} failed: {r['stderr']}")
+            r["said"] = out.read_text().strip()
+            runs.append(r)
     best = min(runs, key=lambda r: r["seconds"])
     best["peak_mb"] = max(r["peak_mb"] for r in runs)
     return best

@@ -337,6 +337,12 @@ class _Context:
     def _args(self, *keys):
         return {k: self.cols[k] for k in keys}
 
+    def release(self):
+        """Let the cached tables go (the alerts are assembled from their own arrays)."""
+        for name in [k for k, v in type(self).__dict__.items()
+                     if isinstance(v, cached_property)]:
+            self.__dict__.pop(name, None)
+
     @cached_property
     def alliance(self):
         t = session_alliance(self.data, settings=self.s.alliance, **self._args(
@@ -1346,6 +1352,19 @@ def _filter(since, clinicians, latest_only, cols):
     return keep
 
 
+def _taken(tables, used, offset, g, name):
+    """``name`` at the rows ``g`` of the tables ``used`` stacked (text): only the rows
+    alerted are taken from each table, then put in the order of ``g``."""
+    if not used:
+        return pa.array([], tx.STR)
+    src = np.searchsorted(np.array([offset[u] for u in used]), g, side="right") - 1
+    where = [np.flatnonzero(src == i) for i in range(len(used))]
+    pieces = [pa.array(tables[u]["table"][name].iloc[g[w] - offset[u]], from_pandas=True)
+              .cast(tx.STR) for u, w in zip(used, where)]
+    blocked = pa.concat_arrays(pieces)
+    return blocked.take(np.argsort(np.concatenate(where), kind="stable"))
+
+
 def _assemble(ctx, parts, cols):
     """One table of every rule's alerts, sorted (see :func:`alerts`)."""
     names = [cols[k] for k in ("client", "episode", "clinician", "session", "date",
@@ -1372,6 +1391,17 @@ def _assemble(ctx, parts, cols):
     last = -np.nan_to_num(session, nan=-1).astype(np.int64) * 64 + rule
     order = np.lexsort((last, ce, first))
     g = gidx[order]
+    res = {}
+    for n_ in names:
+        if n_ == cols["session"]:
+            s_ = session[order]
+            res[n_] = pd.arrays.IntegerArray(np.nan_to_num(s_).astype(np.int64), np.isnan(s_))
+        elif n_ == cols["date"]:
+            res[n_] = day[order]
+        else:  # text: each table's alerted rows taken in arrow, missing values kept
+            res[n_] = pd.array(_taken(tables, used, offset, g, n_), dtype="str")
+    tables = gidx = g = ce = None
+    ctx.release()  # what follows needs the parts only: the rules' tables can go
 
     def spelled(key):  # a vocabulary column: codes into the words of every part
         words, codes = [], [np.zeros(0, np.int64)]
@@ -1402,19 +1432,10 @@ def _assemble(ctx, parts, cols):
                  tx.choose(known & dated, ", ", ""), when, ": ")
     value = {k: np.concatenate([np.zeros(0)] + [p[k] for p in parts])[order]
              for k in ("value", "threshold")}
-    res = {}
-    for n_ in names:
-        if n_ == cols["session"]:
-            s_ = session[order]
-            res[n_] = pd.arrays.IntegerArray(np.nan_to_num(s_).astype(np.int64), np.isnan(s_))
-        elif n_ == cols["date"]:
-            res[n_] = day[order]
-        else:  # text: taken in arrow, missing values kept
-            col = [pa.array(tables[u]["table"][n_], from_pandas=True).cast(tx.STR) for u in used]
-            res[n_] = pd.array(pa.concat_arrays(col).take(g) if col else pa.array([], tx.STR),
-                               dtype="str")
     body = pa.chunked_array([p["body"] for p in parts], tx.STR).take(order) if parts else \
         pa.array([], tx.STR)
+    for p in parts:
+        p["body"] = None
     return pd.DataFrame({
         **res,
         "rule": tx.str_column(pc.take(pa.array(list(RULES), tx.STR), rule[order])),

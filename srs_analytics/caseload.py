@@ -299,6 +299,10 @@ def _session_parts(df, ses, cs, now, keys, s, model, start):
     else:
         g, index = np.zeros(len(ses), dtype=np.int64), None
     by = ["_g"]
+    # first, while the session and administration frames below do not exist yet: the
+    # alerts are the largest step, and only their count per group is kept
+    with_alert = (None if s.alert_severity is None else
+                  _sessions_with_alert(df, ses, now, g[now], s, model, start))
     S = pd.DataFrame({"_g": g, "_c": ses["_c"].to_numpy(), "_e": ses["_e"].to_numpy(),
                       "_one": 1, "_out": ses["has_outcome"].to_numpy(),
                       "_with": ses["has_alliance"].to_numpy(dtype=np.int64)})
@@ -337,17 +341,8 @@ def _session_parts(df, ses, cs, now, keys, s, model, start):
     due = S[S["_out"]]
     parts += [cf.counts(due, by, "_one", name="n_ors_sessions"),
               cf.counts(due, by, "_with", name="n_ors_sessions_with_srs")]
-    if s.alert_severity is not None:
-        # the whole history up to the end, so that drops and streaks see earlier sessions;
-        # alerts of the period only (``since``), so that no text is built for the rest
-        fired = alerts(df, settings=s.alerts, model=model, min_severity=s.alert_severity,
-                       since=start)
-        key = ["client_id", "episode_id", "session_number"]
-        hit = fired[key].drop_duplicates().assign(_alert=1)
-        sessions = ses.loc[now, key].assign(_g=S["_g"].to_numpy())
-        with_alert = sessions.merge(hit, on=key, how="inner")
-        parts.append(cf.counts(with_alert, by, "_alert", name="n_sessions_with_alert")
-                     .reindex(parts[0].index, fill_value=0))
+    if with_alert is not None:
+        parts.append(with_alert.reindex(parts[0].index, fill_value=0))
     table = pd.concat([p.to_frame() if isinstance(p, pd.Series) else p for p in parts],
                       axis=1)
     table = table.reindex(np.unique(g[now]) if now.any() else [])
@@ -355,6 +350,21 @@ def _session_parts(df, ses, cs, now, keys, s, model, start):
         return [table.reset_index(drop=True)]
     table.index = index[table.index.to_numpy()]
     return [table]
+
+
+def _sessions_with_alert(df, ses, now, g, s, model, start):
+    """Client sessions of the period with an alert of ``s.alert_severity`` or worse, counted
+    per group code ``g`` (the group of each session where ``now``)."""
+    # the whole history up to the end, so that drops and streaks see earlier sessions;
+    # alerts of the period only (``since``), so that no text is built for the rest
+    fired = alerts(df, settings=s.alerts, model=model, min_severity=s.alert_severity,
+                   since=start)
+    key = ["client_id", "episode_id", "session_number"]
+    hit = fired[key].drop_duplicates().assign(_alert=1)
+    fired = None
+    sessions = ses.loc[now, key].assign(_g=g)
+    with_alert = sessions.merge(hit, on=key, how="inner")
+    return cf.counts(with_alert, ["_g"], "_alert", name="n_sessions_with_alert")
 
 
 def _episode_parts(ep, keys, s, sd):

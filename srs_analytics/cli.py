@@ -103,7 +103,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("convert", help="write the canonical table")
     _load_options(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT",
-                   help="output file: .csv, .tsv, .parquet or .xlsx")
+                   help="output file: .csv, .tsv, .parquet or .xlsx; or a folder (DIR/) for "
+                   "a Parquet data set")
+    p.add_argument("--partition-by", metavar="KEYS",
+                   help="write a Parquet data set in subfolders by these keys, comma-separated: "
+                   "clinician, site, month, year, measure, rater, age_group, episode_status "
+                   "(e.g. clinician,month); -o names the folder")
 
     p = sub.add_parser("clients", help="one row per client and episode: outcome, alliance, "
                        "expected response")
@@ -259,6 +264,27 @@ def _check_output(path: str, inputs=(), option: str = "output") -> Path:
     return out
 
 
+def _check_folder_output(path: str, inputs, partition_by) -> Path:
+    """The folder of a Parquet data set: new or empty, not an input, keys known."""
+    from .io.partitioned import partition_columns
+
+    out = Path(path)
+    if out.suffix.lower() in OUTPUT_SUFFIXES and not out.is_dir():
+        raise LoadError(f"--partition-by writes a folder of Parquet files; -o {path} names a "
+                        f"{out.suffix} file. Give a folder, such as -o {out.stem}/.")
+    try:
+        partition_columns(partition_by)
+    except ValueError as exc:
+        raise LoadError(f"Invalid --partition-by: {exc}") from None
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise LoadError(f"The output folder {path} is not empty (or is a file): a data set "
+                        "is written to a new or empty folder.")
+    if not out.parent.exists():
+        raise LoadError(f"The folder {out.parent} for the output does not exist.")
+    _not_an_input(out, inputs, "output")
+    return out
+
+
 def _not_an_input(out: Path, inputs, option: str) -> None:
     """Refuse to write over an input (``convert in.csv -o in.csv`` would destroy it)."""
     from .io.readers import gather_inputs
@@ -304,9 +330,15 @@ def cmd_validate(args) -> int:
 def cmd_convert(args) -> int:
     from .io.writers import write_canonical
 
-    out = _check_output(args.output, args.paths)
+    folder = args.partition_by is not None or args.output.endswith(("/", os.sep)) or (
+        Path(args.output).is_dir() and Path(args.output).suffix.lower() not in OUTPUT_SUFFIXES)
+    if folder:
+        out = _check_folder_output(args.output, args.paths, args.partition_by)
+    else:
+        out = _check_output(args.output, args.paths)
     res = _load(args)
-    write_canonical(res.data, out)
+    write_canonical(res.data, out, partition_by=args.partition_by if folder else None,
+                    folder=folder)
     r = res.report
     print(f"Wrote {r['loaded']} administrations to {out} ({r['rejected']} rejected, "
           f"{r['skipped']} skipped, {r['duplicates']} duplicates, {r['conflicts']} "

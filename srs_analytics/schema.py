@@ -62,9 +62,14 @@ _STRING = ["client_id", "episode_id", "clinician_id", "site", "measure", "rater"
            "age_group", "group_id", "format", "setting", "episode_status", "comment",
            "source_file"]
 _FLOAT = [*ITEM_COLUMNS, "total"]
+# Text columns of few distinct values are categoricals: a code per row instead of the text
+# (ten million administrations hold ten million copies of "self" and "in_person" otherwise)
+_CATEGORIES = ["clinician_id", "site", "measure", "rater", "age_group", "format", "setting",
+               "episode_status", "source_file"]
 
 
 def _col(dtype, *checks, nullable=True, name=None):
+    dtype = "category" if name in _CATEGORIES else dtype
     return pa.Column(dtype, list(checks), nullable=nullable, description=COLUMN_DOCS[name],
                      metadata={"sensitive": name in SENSITIVE_COLUMNS})
 
@@ -129,7 +134,10 @@ def coerce_canonical(df: pd.DataFrame) -> pd.DataFrame:
     n = len(df)
     for c in CANONICAL_COLUMNS:
         s = df[c] if c in df.columns else pd.Series([None] * n, index=df.index, dtype=object)
-        if c in _STRING:
+        if c in _CATEGORIES:
+            s = s if isinstance(s.dtype, pd.CategoricalDtype) else s.astype("str").astype(
+                "category")
+        elif c in _STRING:
             s = s if str(s.dtype) == "str" else s.astype("str")
         elif c in _FLOAT:
             s = s if s.dtype == "float64" else pd.to_numeric(s, errors="coerce").astype("float64")

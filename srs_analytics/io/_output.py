@@ -165,6 +165,11 @@ def _bytes(arr: pa.Array) -> memoryview:
 def _cell_text(s: pd.Series, sep: str) -> pa.Array:
     """The cells of one column as CSV text (quoted where needed, "" where missing)."""
     dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype) and pd.api.types.infer_dtype(
+            dtype.categories, skipna=True) in ("string", "empty"):  # each text once, then taken
+        words = _cell_text(pd.Series(dtype.categories), sep)
+        codes = s.cat.codes.to_numpy()
+        return pc.take(words, pa.array(codes, mask=codes < 0)).fill_null("")
     if pd.api.types.is_bool_dtype(dtype):
         arr = pa.array(s, from_pandas=True, type=pa.bool_())
         out = pc.if_else(arr, _s("True"), _s("False"))
@@ -206,7 +211,7 @@ def _quoted(arr: pa.Array, sep: str) -> pa.Array:
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     arr = arr.cast(STR)
-    raw = arr.buffers()[2].to_pybytes() if arr.buffers()[2] is not None else b""
+    raw = bytes(_bytes(arr)) if arr.buffers()[2] is not None else b""  # this slice's text only
     if not any(ch.encode() in raw for ch in (sep, '"', "\r", "\n")):
         return arr  # the common case, found with one memchr per character
     special = "[" + "".join("\\" + ch if ch in "\\^]-[" else ch for ch in sep) + '"\r\n]'

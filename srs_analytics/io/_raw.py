@@ -14,7 +14,9 @@ class RawTable:
 
     ``row_reason`` and ``row_message`` hold, for rows the reader found broken (a line with
     values beyond the header, a quote that swallowed the lines after it), the rejection
-    reason and its message; ``None`` elsewhere (or ``None`` for the whole table).
+    reason and its message; ``None`` elsewhere (or ``None`` for the whole table). ``files``
+    holds each row's file where the rows of one table come from several files (a Parquet
+    data set, whose folder is ``name``); ``None`` when they all come from ``name``.
     """
 
     name: str  # shown as source_file
@@ -24,6 +26,7 @@ class RawTable:
     table: str | None = None  # sheet / archive member / SQLite table name, lower case stem
     row_reason: np.ndarray | None = None
     row_message: np.ndarray | None = None
+    files: pd.Categorical | None = None
 
 
 def tidy(t: RawTable) -> RawTable:
@@ -49,6 +52,8 @@ def tidy(t: RawTable) -> RawTable:
     if blank.any():
         t.frame = f.loc[~blank].reset_index(drop=True)
         t.rows = t.rows[~blank]
+        if t.files is not None:
+            t.files = t.files[~blank]
         if t.row_reason is not None:
             t.row_reason, t.row_message = t.row_reason[~blank], t.row_message[~blank]
     else:

@@ -20,6 +20,7 @@ import pandas as pd
 from ..schema import CANONICAL_SCHEMA, ITEM_COLUMNS, SENSITIVE_COLUMNS, coerce_canonical
 from ._errors import LimitError, LoadError
 from ._header import has_score_columns
+from ._raw import RawTable
 from .readers import SUPPORTED, gather_inputs, read_any
 from .sources import layout, read_mapping
 from .validation import FATES, REASONS, LoadSettings, assemble, check_block, check_shared
@@ -233,13 +234,18 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     source = _one_of("source", m, source, None)
 
     inputs, not_read = gather_inputs(flat)
+
+    def select(names: list[str]) -> list[str]:
+        """The columns of a Parquet data set worth reading: all but identifying ones."""
+        return names if keep_identifying else _not_identifying(names, source, m)
+
     tables, parts, files, passed_over = [], [], [], list(not_read)
     workbooks = 0
     for i, inp in enumerate(inputs):
         name = inp.item.name if isinstance(inp.item, Path) else f"<DataFrame {i + 1}>"
         try:  # in a folder, an unreadable file is passed over, as is one without ORS/SRS data
             raw, members = read_any(inp.item, index=i, sheet=sheet, encoding=encoding,
-                                    limits=base.limits)
+                                    limits=base.limits, select=select)
         except LimitError:
             raise  # a cap reached stops the load, wherever the file was found
         except LoadError as exc:
@@ -271,11 +277,16 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
             except LoadError as exc:
                 raise _named(exc, t.name) from None
             tables.append(t)
+    raw = usable = lay = None  # the raw tables are held in ``tables`` only
     _check_folders(inputs, passed_over)
 
     if parts:  # file by file; within a wide file, measure by measure, each in row order
+        names = sorted({n for p in parts for n in p["source_file"].cat.categories})
+        for p in parts:  # one set of categories, so that the files stay a categorical
+            p["source_file"] = p["source_file"].cat.set_categories(names)
         every = pd.concat(parts, ignore_index=True) if len(parts) > 1 else \
             parts[0].reset_index(drop=True)
+        parts.clear()
     else:
         every = pd.DataFrame(columns=["status", "reason", "message", "source_file",
                                       "source_row", "_table", "_pos", "_block"])
@@ -289,16 +300,19 @@ def load(*inputs, source: str | None = None, mapping=None, dayfirst: bool | None
     status[dups.index] = "duplicate"
     status[confl.index[~confl["kept"].to_numpy()]] = "conflict"
     data = _with_identifying(data, tables, files) if keep_identifying else data
+    hidden = [f["dropped_identifying"] for f in files]
+    rejected = _ledger(every[every["status"].eq("rejected")], tables, hidden)
+    skipped = _ledger(every[every["status"].eq("skipped")], tables, hidden)
+    for t in tables:  # the raw cells are no longer needed: let them go before the copy
+        t.frame = t.rows = t.files = t.row_reason = t.row_message = None
     canonical = coerce_canonical(data.drop(columns=_INTERNAL, errors="ignore"))
+    del data, ok
     try:
         CANONICAL_SCHEMA.validate(canonical, lazy=True)
     except Exception as exc:  # pandera's SchemaErrors: a loader bug, said plainly
         raise LoadError(f"Internal check failed: the loaded table does not meet the canonical "
                         f"schema ({str(exc)[:500]}). Please report this.") from None
 
-    hidden = [f["dropped_identifying"] for f in files]
-    rejected = _ledger(every[every["status"].eq("rejected")], tables, hidden)
-    skipped = _ledger(every[every["status"].eq("skipped")], tables, hidden)
     dup_table = coerce_canonical(dups.drop(columns=_INTERNAL, errors="ignore"))
     conf_table = _conflict_table(confl)
     report = _report(every, status, canonical, files, conflicts, unresolved)
@@ -386,7 +400,9 @@ def _read_table(t, lay, tnum, base, keep_identifying, parts) -> dict:
     """Check one table's blocks (appending them to ``parts``) and return its report entry."""
     entry = {"file": t.name, "source": lay.source, **t.info,
              "column_mapping": lay.column_mapping,
-             "dropped_identifying": [] if keep_identifying else lay.identifying,
+             # a data set's identifying columns are dropped before they are read
+             "dropped_identifying": [] if keep_identifying else
+             lay.identifying + t.info.get("columns_not_read", []),
              "kept_identifying": lay.identifying if keep_identifying else [],
              "unused_columns": lay.unused, "data_rows": len(t.frame),
              "non_data_rows": int(lay.non_data.sum()) if lay.non_data is not None
@@ -413,11 +429,24 @@ def _read_table(t, lay, tnum, base, keep_identifying, parts) -> dict:
         blocks.append(checked.assign(_block=bnum))
     if blocks:
         checked = assemble(shared, blocks)
-        checked["source_file"] = t.name
+        pos = checked["_pos"].to_numpy()
+        checked["source_file"] = t.files.take(pos) if t.files is not None else \
+            pd.Categorical.from_codes(np.zeros(len(pos), dtype=np.int8), [t.name])
         checked["source_row"] = t.rows[checked["_pos"].to_numpy()]
         checked["_table"] = tnum
         parts.append(checked)
     return entry
+
+
+def _not_identifying(names: list[str], source, mapping) -> list[str]:
+    """The columns that are not dropped as identifying, known from the header alone."""
+    empty = RawTable("", pd.DataFrame({c: pd.Series(dtype="str") for c in names}),
+                     np.zeros(0, dtype=np.int64))
+    try:
+        dropped = set(layout(empty, source=source, mapping=mapping).identifying)
+    except LoadError:  # the same error comes again from the data, where it is handled
+        return names
+    return [c for c in names if c not in dropped]
 
 
 def _resolve(ok: pd.DataFrame, policy: str):
@@ -532,6 +561,8 @@ def _ledger(rows: pd.DataFrame, tables, hidden) -> pd.DataFrame:
         raw[group.index] = [json.dumps(r, default=str, ensure_ascii=False)
                             for r in cells.to_dict(orient="records")]
     out["raw_values"] = raw
+    if "source_file" in out:
+        out["source_file"] = out["source_file"].astype("str")
     out = out.reindex(columns=list(REJECTED_COLUMNS)).reset_index(drop=True)
     out["source_row"] = out["source_row"].astype("Int64")
     return out

@@ -27,6 +27,7 @@ from ._header import has_score_columns, known_name
 from ._raw import RawTable, tidy
 from .archives import gunzip, nested, read_zip
 from .limits import ReadLimits, check_columns
+from .partitioned import PARQUET_SUFFIXES, is_dataset, read_dataset
 from .sheets import read_excel
 from .text import read_text
 
@@ -36,7 +37,6 @@ __all__ = ["LoadError", "LimitError", "RawTable", "gather_inputs", "has_score_co
 TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".tab", ".dat"})
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 SQLITE_SUFFIXES = frozenset({".sqlite", ".sqlite3", ".db"})
-PARQUET_SUFFIXES = frozenset({".parquet", ".pq"})
 TABLE_SUFFIXES = TEXT_SUFFIXES | EXCEL_SUFFIXES | SQLITE_SUFFIXES | PARQUET_SUFFIXES
 SUPPORTED = TABLE_SUFFIXES | {".zip", ".gz"}
 
@@ -69,6 +69,9 @@ def gather_inputs(inputs) -> tuple[list[Input], list[dict]]:
             continue
         text = str(item)
         path = Path(text)
+        if is_dataset(path):  # a folder of Parquet files is one table
+            out.append(Input(path))
+            continue
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.is_file())
             if not found:
@@ -229,12 +232,14 @@ def _member_reader(sheet, encoding, limits):
 
 
 def read_any(item, *, index: int = 0, sheet: str | None = None,
-             encoding: str | None = None, limits: ReadLimits | None = None
-             ) -> tuple[list[RawTable], list[dict]]:
+             encoding: str | None = None, limits: ReadLimits | None = None,
+             select=None) -> tuple[list[RawTable], list[dict]]:
     """Read one input (path or DataFrame) into one or more raw tables.
 
     Returns the tables and the parts not read (members of an archive that are not
-    tables, with the reason: ``{"file", "reason"}``).
+    tables, with the reason: ``{"file", "reason"}``). A folder is a Parquet data set
+    (:mod:`.partitioned`), of which only the columns ``select(names)`` returns are read
+    (default: all).
     """
     limits = limits or ReadLimits()
     if isinstance(item, pd.DataFrame):
@@ -244,6 +249,10 @@ def read_any(item, *, index: int = 0, sheet: str | None = None,
                               {"format": "dataframe"}))], []
     path = Path(item)
     suffix = path.suffix.lower()
+    if path.is_dir():
+        t = read_dataset(path, limits=limits, select=select)
+        t.frame = _flat(t.frame)
+        return [tidy(t)], []
     try:
         if path.stat().st_size == 0:
             raise LoadError(f"The file {path.name} is empty (0 bytes).")

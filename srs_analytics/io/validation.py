@@ -180,7 +180,8 @@ class _Row:
     base: pd.DataFrame  # the raw shared cells under canonical names
     label: Callable[[str], str]  # canonical name -> how messages name the column
     client_id: pd.Series
-    raw_date: pd.Series  # the session date as written (text; missing when blank)
+    raw_date: pd.Series  # the session date cells as read
+    date_written: np.ndarray  # the cell holds something (not blank, not a missing marker)
     dates: pd.Series  # parsed, NaT where blank or unreadable
     snum: pd.Series  # session number as a number, NaN where blank or not a number
     snum_bad: pd.Series  # written, but not a whole number from 1 to max_session_number
@@ -358,11 +359,20 @@ def _total_mismatch_message(b: _Block, rows: np.ndarray) -> np.ndarray:
 
 
 def _bad_date(r: _Row) -> np.ndarray:
-    return (r.raw_date.notna() & r.dates.isna()).to_numpy(dtype=bool)
+    return r.date_written & r.dates.isna().to_numpy(dtype=bool)
 
 
 def _bad_date_message(r: _Row, rows: np.ndarray) -> pd.Series:
-    return r.label("session_date") + " '" + r.raw_date[rows] + "' is not a readable date."
+    written = value(r.raw_date[rows].astype("str"))
+    return r.label("session_date") + " '" + written + "' is not a readable date."
+
+
+def _written(cells: pd.Series) -> np.ndarray:
+    """Which cells hold something: not blank, not a missing-value marker (each distinct
+    value looked at once; dates are not formatted row by row)."""
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    held = value(pd.Series(uniques).astype("str")).notna().to_numpy(dtype=bool)
+    return np.append(held, False)[codes]
 
 
 def _future_date(r: _Row) -> np.ndarray:
@@ -534,7 +544,8 @@ def check_shared(base: pd.DataFrame, colnames: Mapping[str, str], settings: Load
 
     reason, message = reader if reader is not None and reader[0] is not None else (None, None)
     row = _Row(base=base, label=label, client_id=out["client_id"],
-               raw_date=value(raw.astype("str")), dates=dates, snum=snum, snum_bad=snum_bad,
+               raw_date=raw, date_written=_written(raw), dates=dates, snum=snum,
+               snum_bad=snum_bad,
                max_session=settings.max_session_number, first_day=first, last_day=last,
                as_of_given=settings.as_of is not None,
                reader_reason=None if reason is None else np.asarray(reason, dtype=object),

@@ -73,7 +73,7 @@ def _canonical(data: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(f"data lacks the canonical column(s) {missing}; got {list(data.columns)}.")
     df = coerce_canonical(data)
     df["episode_id"] = df["episode_id"].fillna(df["client_id"])
-    df["rater"] = df["rater"].fillna("self")
+    df["rater"] = df["rater"].astype("str").fillna("self").astype("category")
     items = df[list(ITEM_COLUMNS)]
     df["total"] = df["total"].fillna(items.sum(axis=1).where(items.notna().all(axis=1)))
     df = number_sessions(df)  # the loader's rule: date order within the episode
@@ -187,8 +187,9 @@ def _path(path) -> Path:
 
 # --------------------------------------------------------------------------- canonical
 def write_canonical(data: pd.DataFrame, path, *, european: bool = False,
-                    note: str | None = None) -> Path:
-    """Write the canonical table itself: ``.csv``, ``.tsv``, ``.parquet`` or ``.xlsx``.
+                    note: str | None = None, partition_by=None, folder: bool = False) -> Path:
+    """Write the canonical table itself: ``.csv``, ``.tsv``, ``.parquet`` or ``.xlsx``, or a
+    folder of Parquet files (a data set).
 
     Parameters
     ----------
@@ -200,12 +201,22 @@ def write_canonical(data: pd.DataFrame, path, *, european: bool = False,
         ``;`` separator, decimal commas, ``dd/mm/yyyy`` dates and Windows-1252 text.
     note : str, optional
         A line such as "SYNTHETIC data", kept as the workbook title or Parquet metadata.
+    partition_by : str or list of str, optional
+        Write a Parquet data set to the folder ``path``, in ``key=value`` subfolders by
+        these keys (``clinician``, ``month``...: see
+        :func:`srs_analytics.io.partitioned.write_dataset`).
+    folder : bool, default False
+        Write a Parquet data set to the folder ``path`` (implied by ``partition_by``).
 
     Returns
     -------
     Path
-        The file written.
+        The file or folder written.
     """
+    if partition_by is not None or folder:
+        from .partitioned import write_dataset
+
+        return write_dataset(_canonical(data), path, partition_by=partition_by)
     path = _path(path)
     return _write_frame(_canonical(data), path, european=european, note=note,
                         sheet="canonical")

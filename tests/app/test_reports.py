@@ -43,6 +43,7 @@ def test_free_text_from_the_data_is_escaped(sample):
     data = data.copy()
     last = data[(data["client_id"] == "C00092") & (data["measure"] == "SRS")].index[-1]
     data.loc[last, "comment"] = "<script>alert('x')</script> & <b>bold</b>"
+    data["clinician_id"] = data["clinician_id"].astype("str")  # a categorical: new values
     data.loc[data["client_id"] == "C00092", "clinician_id"] = "<img src=x onerror=alert(1)>"
     html = client_report(data, "C00092", model=model)
     assert "<script" not in html and "<b>bold</b>" not in html and "<img src=x" not in html
