@@ -81,6 +81,57 @@ def _expected_model(args, data):
     return fit_expected(history.data)
 
 
+def _engine_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("engine", "data bigger than one machine (docs/scaling.md)")
+    g.add_argument("--engine", choices=["pandas", "dask", "spark"], default="pandas",
+                   help="pandas (default): one process; dask or spark: split by unit (a "
+                   "client with the partners and group members seen with them) over "
+                   "workers. Needs pip install 'srs-analytics[dask]' or '[spark]'")
+    g.add_argument("--scheduler", metavar="ADDRESS",
+                   help="dask: an existing scheduler (tcp://host:8786); default: a local "
+                   "cluster started and stopped here")
+    g.add_argument("--workers", type=int, metavar="N",
+                   help="dask's local cluster: worker processes (default: the cores)")
+    g.add_argument("--memory-limit", metavar="SIZE",
+                   help="dask's local cluster: memory per worker, e.g. 4GB")
+    g.add_argument("--master", metavar="URL",
+                   help="spark: local[*] (default), spark://host:7077 or a Spark Connect "
+                   "address sc://host:15002")
+    g.add_argument("--timeout", type=float, default=30, metavar="SECONDS",
+                   help="how long to wait for a scheduler or master to answer (default 30)")
+    g.add_argument("--work-dir", metavar="DIR",
+                   help="where the engine keeps the loaded partitions between its steps "
+                   "(default: a temporary folder; on a cluster, one the workers share)")
+
+
+def _on_engine(args, command: str, model=None, **options):
+    """Run a command on --engine dask or spark: the table, the loader's counts, the model."""
+    from .engines import run
+
+    if args.engine == "dask" and args.master:
+        raise LoadError("--master is for --engine spark; Dask takes --scheduler.")
+    if args.engine == "spark" and (args.scheduler or args.workers or args.memory_limit):
+        raise LoadError("--scheduler, --workers and --memory-limit are for --engine dask; "
+                        "Spark takes --master (local[N] for N cores).")
+    if args.workers is not None and args.workers < 1:
+        raise LoadError(f"--workers must be 1 or more; got {args.workers}.")
+    if args.timeout <= 0:
+        raise LoadError(f"--timeout must be more than 0 seconds; got {args.timeout:g}.")
+    load_options = dict(source=args.source, mapping=args.mapping, dayfirst=args.dayfirst,
+                        item_scale=args.item_scale, encoding=args.encoding, sheet=args.sheet,
+                        keep_identifying=args.keep_identifying, as_of=args.as_of,
+                        conflicts="last" if args.keep_last else "hold",
+                        settings=_load_settings(args))
+    if model is None and getattr(args, "history", None):
+        model = _expected_model(args, None)
+    res = run(command, args.paths if len(args.paths) > 1 else args.paths[0],
+              engine=args.engine, scheduler=args.scheduler, workers=args.workers,
+              memory_limit=args.memory_limit, master=args.master, timeout=args.timeout,
+              progress=sys.stderr.isatty(), workdir=args.work_dir, load_options=load_options,
+              model=model, **options)
+    return res.table, res.report, res.params.model
+
+
 def _parser() -> argparse.ArgumentParser:
     from .alerting import SEVERITIES
     from .instruments import INSTRUMENTS
@@ -133,6 +184,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--functional-sd", type=float, default=d.functional_sd,
                    help=f"non-clinical SD for cutoffs b and c (default {d.functional_sd:g})")
     _history_option(p)
+    _engine_options(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file: .csv, .tsv, .parquet or .xlsx")
 
@@ -150,6 +202,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rules", metavar="NAMES",
                    help="comma-separated rules to run (default: all)")
     _history_option(p)
+    _engine_options(p)
     p.add_argument("-o", "--output", metavar="OUT",
                    help="output file: .csv, .tsv, .parquet or .xlsx (default: print)")
 
@@ -378,13 +431,18 @@ def cmd_clients(args) -> int:
         "reliability": (args.reliability, "--reliability"), "cutoff": (cutoff, "--cutoff"),
         "functional_mean": (args.functional_mean, "--functional-mean"),
         "functional_sd": (args.functional_sd, "--functional-sd")})
-    res = _load(args)
-    model = _expected_model(args, res.data)
-    table = client_table(res.data, settings=ClientSettings(outcome=settings), model=model)
+    if args.engine != "pandas":
+        table, report, model = _on_engine(args, "clients",
+                                          settings=ClientSettings(outcome=settings))
+    else:
+        res = _load(args)
+        model = _expected_model(args, res.data)
+        table = client_table(res.data, settings=ClientSettings(outcome=settings), model=model)
+        report = res.report
     write_table(table, out)
     counts = table["outcome"].value_counts()
-    print(f"Wrote {len(table)} client episodes to {out} (from {res.report['loaded']} "
-          f"administrations; {res.report['rejected']} rejected). Outcomes: "
+    print(f"Wrote {len(table)} client episodes to {out} (from {report['loaded']} "
+          f"administrations; {report['rejected']} rejected). Outcomes: "
           + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".")
     if settings.method == "jt":  # the intake SD and how many intakes it came from
         norms = table.dropna(subset=["rci_basis"]).drop_duplicates(["measure", "age_group"])
@@ -413,14 +471,21 @@ def cmd_alerts(args) -> int:
             raise LoadError(f"--rules names no rule; got {args.rules!r}. Leave it out to run "
                             "every rule.")
         settings = _settings(AlertSettings, {"rules": (frozenset(names), "--rules")})
-    res = _load(args)
-    if args.clinician:
-        _check_clinicians(args.clinician, res.data)
-    model = _expected_model(args, res.data)
-    table = alerts(res.data, settings=settings, model=model, since=since,
-                   clinicians=args.clinician, min_severity=args.min_severity,
-                   latest_only=args.latest_only)
-    late = _after_the_data(since, res.data)
+    if args.engine != "pandas":
+        table, _, model = _on_engine(args, "alerts", settings=settings, since=since,
+                                     clinicians=args.clinician,
+                                     min_severity=args.min_severity,
+                                     latest_only=args.latest_only)
+        late = None
+    else:
+        res = _load(args)
+        if args.clinician:
+            _check_clinicians(args.clinician, res.data)
+        model = _expected_model(args, res.data)
+        table = alerts(res.data, settings=settings, model=model, since=since,
+                       clinicians=args.clinician, min_severity=args.min_severity,
+                       latest_only=args.latest_only)
+        late = _after_the_data(since, res.data)
     if out:
         write_table(table, out)
         counts = table["severity"].value_counts()
@@ -747,6 +812,7 @@ def _caseload_and_research_parsers(sub) -> None:
                    help="for tables that leave the clinic: counts under K shown as <K, "
                    "the rates derived from them withheld")
     _history_option(p)
+    _engine_options(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file: .csv, .tsv, .parquet or .xlsx")
 
@@ -772,6 +838,7 @@ def _caseload_and_research_parsers(sub) -> None:
     p.add_argument("--dates", choices=["relative", "shift"], default="relative",
                    help="relative (default): days since the episode's start; shift: "
                    "dates moved by a fixed number of days per client")
+    _engine_options(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file: .csv, .tsv, .parquet or .xlsx; the data dictionary "
                    "is written beside it as <name>_dictionary.csv")
@@ -791,11 +858,9 @@ def cmd_caseload(args) -> int:
         CaseloadSettings,
         attention_summary,
         caseload_summary,
-        suppress_small_cells,
     )
     from .comparison import clinician_comparison
     from .completion import completion_trend, srs_completion
-    from .io.writers import write_table
     from .triage import AttentionSettings
 
     out = _check_output(args.output)
@@ -810,6 +875,13 @@ def cmd_caseload(args) -> int:
                                                                   "--min-cases"),
         "alert_severity": (None if args.alert_severity == "none" else args.alert_severity,
                            "--alert-severity")})
+    if args.engine != "pandas":
+        if args.table != "summary":
+            raise LoadError(f"--table {args.table} runs on the pandas engine only; "
+                            f"--engine {args.engine} computes the summary.")
+        table, report, _ = _on_engine(args, "caseload", by=by, start=start, end=end,
+                                      settings=settings)
+        return _caseload_written(args, table, report, out)
     res = _load(args)
     try:
         if args.table == "summary":
@@ -832,6 +904,13 @@ def cmd_caseload(args) -> int:
         option = ("--by" if msg.startswith("by ") else
                   "--from/--to" if msg.startswith("start") else "option")
         raise LoadError(f"Invalid {option}: {msg}.") from None
+    return _caseload_written(args, table, res.report, out)
+
+
+def _caseload_written(args, table, report, out) -> int:
+    from .caseload import suppress_small_cells
+    from .io.writers import write_table
+
     if args.suppress_below:
         table = suppress_small_cells(table, args.suppress_below)
     write_table(table, out)
@@ -839,7 +918,7 @@ def cmd_caseload(args) -> int:
                                   f"to {args.end}" if args.end else "") if x)
     print(f"Wrote the caseload {args.table} ({len(table)} rows"
           + (f", {period}" if period else "") + f") to {out}, from "
-          f"{res.report['loaded']} administrations ({res.report['rejected']} rejected)."
+          f"{report['loaded']} administrations ({report['rejected']} rejected)."
           + (f" Counts under {args.suppress_below} are shown as <{args.suppress_below}."
              if args.suppress_below else ""))
     return 0
@@ -882,9 +961,19 @@ def cmd_research_export(args) -> int:
     if out.resolve() == key_path or out.with_name(f"{out.stem}_dictionary.csv").resolve() \
             == key_path:
         raise LoadError("The output would overwrite the key file; choose another name.")
-    res = _load(args)
-    table, dictionary = write_research_export(res.data, key, out, dates=args.dates)
-    print(f"Wrote {res.report['loaded']} de-identified administrations to {table} and "
+    if args.engine != "pandas":
+        from .deidentification import data_dictionary
+        from .io.writers import write_table
+
+        export, report, _ = _on_engine(args, "research-export", key=key, dates=args.dates)
+        table = write_table(export, out)
+        dictionary = write_table(data_dictionary(export),
+                                 out.with_name(f"{out.stem}_dictionary.csv"))
+    else:
+        res = _load(args)
+        table, dictionary = write_research_export(res.data, key, out, dates=args.dates)
+        report = res.report
+    print(f"Wrote {report['loaded']} de-identified administrations to {table} and "
           f"their data dictionary to {dictionary} (ids as keyed pseudonyms, "
           + ("days since each episode's start" if args.dates == "relative" else
              "dates shifted per client") + ", free text and other columns left out).")
@@ -909,6 +998,7 @@ def _together_parsers(sub) -> None:
     p.add_argument("--measure", choices=["SRS", "ORS"],
                    help="only the alliance (SRS, CSRS) or the outcome (ORS, CORS) family "
                    "(default: both)")
+    _engine_options(p)
     p.add_argument("-o", "--output", metavar="OUT",
                    help="output file: .csv, .tsv, .parquet or .xlsx (default: print)")
 
@@ -919,6 +1009,7 @@ def _together_parsers(sub) -> None:
     p.add_argument("--table", choices=["sessions", "members"], default="sessions",
                    help="sessions (default): one row per group and session; members: one "
                    "row per member rating, beside the mean of the other members")
+    _engine_options(p)
     p.add_argument("-o", "--output", metavar="OUT",
                    help="output file: .csv, .tsv, .parquet or .xlsx (default: print)")
 
@@ -928,9 +1019,12 @@ def cmd_couples(args) -> int:
     from .io.writers import write_table
 
     out = _check_output(args.output) if args.output else None
-    res = _load(args)
-    func = couple_sessions if args.table == "sessions" else couple_episodes
-    table = func(res.data)
+    if args.engine != "pandas":
+        table, report, _ = _on_engine(args, "couples", table=args.table)
+    else:
+        res = _load(args)
+        func = couple_sessions if args.table == "sessions" else couple_episodes
+        table, report = func(res.data), res.report
     if args.measure:
         table = table[(table["measure"] == args.measure).to_numpy(dtype=bool)]
         table = table.reset_index(drop=True)
@@ -939,8 +1033,8 @@ def cmd_couples(args) -> int:
         n_episodes = table["episode_id"].nunique()
         what = "joint sessions" if args.table == "sessions" else "episode summaries"
         print(f"Wrote {len(table)} {what} of {plural(n_episodes, 'episode')} with clients "
-              f"seen together to {out} (from {res.report['loaded']} administrations; "
-              f"{res.report['rejected']} rejected).")
+              f"seen together to {out} (from {report['loaded']} administrations; "
+              f"{report['rejected']} rejected).")
     elif not len(table):
         print(textwrap.fill("No clients seen together: no episode in which two or more "
                             "clients rated the same session (clients who share an "
@@ -957,14 +1051,18 @@ def cmd_groups(args) -> int:
     from .io.writers import write_table
 
     out = _check_output(args.output) if args.output else None
-    res = _load(args)
-    table = (group_sessions if args.table == "sessions" else group_members)(res.data)
+    if args.engine != "pandas":
+        table, report, _ = _on_engine(args, "groups", table=args.table)
+    else:
+        res = _load(args)
+        table = (group_sessions if args.table == "sessions" else group_members)(res.data)
+        report = res.report
     if out:
         write_table(table, out)
         what = "group sessions" if args.table == "sessions" else "member ratings"
         print(f"Wrote {len(table)} {what} of {plural(table['group_id'].nunique(), 'group')} "
-              f"to {out} (from {res.report['loaded']} administrations; "
-              f"{res.report['rejected']} rejected).")
+              f"to {out} (from {report['loaded']} administrations; "
+              f"{report['rejected']} rejected).")
     elif not len(table):
         print(textwrap.fill("No group ratings: no GSRS or CGSRS with a group_id in the "
                             "data.", terminal_width()))

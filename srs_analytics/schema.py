@@ -8,11 +8,15 @@ boundary. The columns and the rules at the boundary are described in
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from types import MappingProxyType
 
 import pandas as pd
-import pandera.pandas as pa
+
+with warnings.catch_warnings():  # pandera imports pyspark.pandas where pyspark is installed
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support", FutureWarning)
+    import pandera.pandas as pa
 
 from .instruments import AGE_GROUPS, INSTRUMENTS
 
