@@ -20,7 +20,13 @@ from .completion import completion_trend, srs_completion
 from .couples import CoupleSettings, couple_episodes, couple_sessions
 from .datasets import load_sample
 from .deidentification import deidentify, read_key, write_research_export
-from .expected import ExpectedResponse, ExpectedSettings, expected_status, fit_expected
+from .expected import (
+    ExpectedResponse,
+    ExpectedSettings,
+    expected_counts,
+    expected_status,
+    fit_expected,
+)
 from .groups import GroupSettings, group_members, group_sessions
 from .instruments import INSTRUMENTS, Instrument
 from .io import REASONS, LoadError, LoadResult, LoadSettings, load
@@ -51,7 +57,8 @@ __all__ = [
     "caseload_summary", "ceiling_raters", "client_alliance", "client_outcomes",
     "client_table", "clinician_comparison", "collateral_agreement", "collateral_sessions",
     "completion_trend", "couple_episodes", "couple_sessions", "deidentify",
-    "expected_status", "fit_expected", "group_members", "group_sessions", "load",
+    "expected_counts", "expected_status", "fit_expected", "group_members", "group_sessions",
+    "load",
     "load_sample", "next_ors_model",
     "open_episodes", "outcome_by_alliance", "progress_note", "progress_notes", "read_key",
     "research_table", "session_alliance", "session_outcomes", "simulate", "srs_by_context",
