@@ -31,7 +31,14 @@ from .groups import GroupSettings, group_members, group_sessions
 from .instruments import INSTRUMENTS, Instrument
 from .io import REASONS, LoadError, LoadResult, LoadSettings, load
 from .notes import NoteSettings, progress_note, progress_notes
-from .outcomes import OutcomeSettings, client_outcomes, session_outcomes
+from .outcomes import (
+    IntakeNorms,
+    OutcomeSettings,
+    client_outcomes,
+    intake_counts,
+    intake_norms,
+    session_outcomes,
+)
 from .research import (
     ResearchSettings,
     alliance_correlations,
@@ -50,7 +57,7 @@ __all__ = [
     "CANONICAL_COLUMNS", "CANONICAL_SCHEMA", "COLUMN_DOCS", "INSTRUMENTS", "REASONS", "RULES",
     "AlertSettings", "AllianceSettings", "AttentionSettings", "CaseloadSettings",
     "ClientSettings", "CoupleSettings", "ExpectedResponse", "ExpectedSettings",
-    "GroupSettings", "Instrument", "LoadError",
+    "GroupSettings", "Instrument", "IntakeNorms", "LoadError",
     "LoadResult", "LoadSettings", "NoteSettings", "OutcomeSettings", "ResearchSettings",
     "alerts", "alliance_correlations", "alliance_outcome_table", "attention",
     "attention_summary",
@@ -58,8 +65,7 @@ __all__ = [
     "client_table", "clinician_comparison", "collateral_agreement", "collateral_sessions",
     "completion_trend", "couple_episodes", "couple_sessions", "deidentify",
     "expected_counts", "expected_status", "fit_expected", "group_members", "group_sessions",
-    "load",
-    "load_sample", "next_ors_model",
+    "intake_counts", "intake_norms", "load", "load_sample", "next_ors_model",
     "open_episodes", "outcome_by_alliance", "progress_note", "progress_notes", "read_key",
     "research_table", "session_alliance", "session_outcomes", "simulate", "srs_by_context",
     "srs_completion", "suppress_small_cells", "write_research_export",
