@@ -6,6 +6,8 @@ Vendors' expected-trajectory tables are licensed, so the toolkit never ships one
 intake. :func:`expected_status` then reads every later rating of a table (this month's
 caseload, or the same data) against it as ``on_track``, ``watch`` or ``off_track``, and
 falls back to "no reliable improvement by session 4" where the fit has too little data.
+For data split into partitions of whole clients (Dask, Spark), :func:`expected_counts` of
+each partition, concatenated, give :func:`fit_expected` (``counts=``) the same model.
 
 Examples
 --------
