@@ -20,12 +20,25 @@ from .completion import completion_trend, srs_completion
 from .couples import CoupleSettings, couple_episodes, couple_sessions
 from .datasets import load_sample
 from .deidentification import deidentify, read_key, write_research_export
-from .expected import ExpectedResponse, ExpectedSettings, expected_status, fit_expected
+from .expected import (
+    ExpectedResponse,
+    ExpectedSettings,
+    expected_counts,
+    expected_status,
+    fit_expected,
+)
 from .groups import GroupSettings, group_members, group_sessions
 from .instruments import INSTRUMENTS, Instrument
 from .io import REASONS, LoadError, LoadResult, LoadSettings, load
 from .notes import NoteSettings, progress_note, progress_notes
-from .outcomes import OutcomeSettings, client_outcomes, session_outcomes
+from .outcomes import (
+    IntakeNorms,
+    OutcomeSettings,
+    client_outcomes,
+    intake_counts,
+    intake_norms,
+    session_outcomes,
+)
 from .research import (
     ResearchSettings,
     alliance_correlations,
@@ -44,15 +57,15 @@ __all__ = [
     "CANONICAL_COLUMNS", "CANONICAL_SCHEMA", "COLUMN_DOCS", "INSTRUMENTS", "REASONS", "RULES",
     "AlertSettings", "AllianceSettings", "AttentionSettings", "CaseloadSettings",
     "ClientSettings", "CoupleSettings", "ExpectedResponse", "ExpectedSettings",
-    "GroupSettings", "Instrument", "LoadError",
+    "GroupSettings", "Instrument", "IntakeNorms", "LoadError",
     "LoadResult", "LoadSettings", "NoteSettings", "OutcomeSettings", "ResearchSettings",
     "alerts", "alliance_correlations", "alliance_outcome_table", "attention",
     "attention_summary",
     "caseload_summary", "ceiling_raters", "client_alliance", "client_outcomes",
     "client_table", "clinician_comparison", "collateral_agreement", "collateral_sessions",
     "completion_trend", "couple_episodes", "couple_sessions", "deidentify",
-    "expected_status", "fit_expected", "group_members", "group_sessions", "load",
-    "load_sample", "next_ors_model",
+    "expected_counts", "expected_status", "fit_expected", "group_members", "group_sessions",
+    "intake_counts", "intake_norms", "load", "load_sample", "next_ors_model",
     "open_episodes", "outcome_by_alliance", "progress_note", "progress_notes", "read_key",
     "research_table", "session_alliance", "session_outcomes", "simulate", "srs_by_context",
     "srs_completion", "suppress_small_cells", "write_research_export",

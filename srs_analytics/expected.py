@@ -6,6 +6,8 @@ Vendors' expected-trajectory tables are licensed, so the toolkit never ships one
 intake. :func:`expected_status` then reads every later rating of a table (this month's
 caseload, or the same data) against it as ``on_track``, ``watch`` or ``off_track``, and
 falls back to "no reliable improvement by session 4" where the fit has too little data.
+For data split into partitions of whole clients (Dask, Spark), :func:`expected_counts` of
+each partition, concatenated, give :func:`fit_expected` (``counts=``) the same model.
 
 Examples
 --------
@@ -33,11 +35,13 @@ from ._checks import check_number, require_columns
 from ._frames import EPS, column_map, sort_into_groups
 from .instruments import INSTRUMENTS
 
-__all__ = ["STATUSES", "ExpectedResponse", "ExpectedSettings", "expected_status",
-           "fit_expected"]
+__all__ = ["COUNT_KINDS", "STATUSES", "ExpectedResponse", "ExpectedSettings",
+           "expected_counts", "expected_status", "fit_expected"]
 
 #: The values of ``etr_status``.
 STATUSES = ("intake", "on_track", "watch", "off_track", "insufficient_data")
+#: The values of ``kind`` in :func:`expected_counts`.
+COUNT_KINDS = ("cell", "stratum")
 _QUANTILES = (0.25, 0.50, 0.75)
 _TOP = INSTRUMENTS["ORS"].total_range[1]  # 40, the same for the CORS
 
@@ -251,11 +255,18 @@ def _band(intake, s, n_bands):
     return np.clip(np.floor(intake / s.band_width + EPS), 0, n_bands - 1).astype(np.int64)
 
 
-def _grouped_quantiles(cell, values, n_cells):
-    """Quantiles (linear interpolation, numpy's default) of ``values`` per cell; NaN if empty."""
+def _grouped_quantiles(cell, values, weight, n_cells):
+    """Quantiles (linear interpolation, numpy's default) per cell of values given with
+    their counts (``weight``, a histogram); NaN where a cell is empty.
+
+    The order statistics of the expanded values are read off the cumulated counts, so the
+    result is bitwise that of the values repeated ``weight`` times. Returns the quantiles
+    and the count of each cell.
+    """
     order = np.lexsort((values, cell))
     v = values[order]
-    count = np.bincount(cell, minlength=n_cells)
+    end = np.cumsum(weight[order])  # values v[j] hold the order statistics < end[j]
+    count = np.bincount(cell, weight, minlength=n_cells).astype(np.int64)
     start = np.cumsum(count) - count
     out = np.full((n_cells, len(_QUANTILES)), np.nan)
     has = count > 0
@@ -263,24 +274,21 @@ def _grouped_quantiles(cell, values, n_cells):
         h = (count[has] - 1) * q
         lo = np.floor(h).astype(np.int64)
         hi = np.minimum(lo + 1, count[has] - 1)
-        a, b = v[start[has] + lo], v[start[has] + hi]
+        a = v[np.searchsorted(end, start[has] + lo, side="right")]
+        b = v[np.searchsorted(end, start[has] + hi, side="right")]
         out[has, j] = a + (h - lo) * (b - a)
     return out, count
 
 
-def _fit_table(rows, s, strata):
-    """Percentiles of the change from intake for every stratum x band x session cell."""
+def _fit_table(cells, s, strata):
+    """Percentiles of the change from intake for every stratum x band x session cell.
+
+    ``cells`` holds arrays ``k`` (place of the stratum in ``strata``), ``band``, ``sess``
+    (0-based), ``change``, ``n`` and ``first`` (the histogram of :func:`expected_counts`).
+    """
     n_bands, n_sess = _geometry(s)
     n_cells = len(strata) * n_bands * n_sess
-    k = _stratum_codes(rows, strata)  # -1: no fit
-    band = _band(rows["_intake"].to_numpy(), s, n_bands)
-    sess = (np.clip(rows["_session"].to_numpy(), 2, s.max_session) - 2).astype(np.int64)
-    change = rows["_total"].to_numpy() - rows["_intake"].to_numpy()
-    group = rows["_group"].to_numpy()
-    # rows are in session order within an episode: its repeats of a cell (sessions pooled
-    # into max_session) follow each other, so the first of each counts the episode once
-    first = np.ones(len(group), dtype=bool)
-    first[1:] = (group[1:] != group[:-1]) | (sess[1:] != sess[:-1])
+    k, band, sess = cells["k"], cells["band"], cells["sess"]
     best = np.full((n_cells, len(_QUANTILES)), np.nan)
     level = np.full(n_cells, -1)
     for w in range(s.widen + 1):  # widen the intake window one band at a time
@@ -288,8 +296,10 @@ def _fit_table(rows, s, strata):
         b = np.tile(band, 2 * w + 1) + shift
         ok = (b >= 0) & (b < n_bands)
         cell = ((np.tile(k, 2 * w + 1) * n_bands + b) * n_sess + np.tile(sess, 2 * w + 1))[ok]
-        q, count = _grouped_quantiles(cell, np.tile(change, 2 * w + 1)[ok], n_cells)
-        eps = np.bincount(cell, np.tile(first, 2 * w + 1)[ok], n_cells).astype(np.int64)
+        q, count = _grouped_quantiles(cell, np.tile(cells["change"], 2 * w + 1)[ok],
+                                      np.tile(cells["n"], 2 * w + 1)[ok], n_cells)
+        eps = np.bincount(cell, np.tile(cells["first"], 2 * w + 1)[ok],
+                          n_cells).astype(np.int64)
         if w == 0:  # cells that never reach min_episodes report their own band's counts
             n_eps, n_adm = eps, count
         take = (level < 0) & (eps >= s.min_episodes)
@@ -297,9 +307,7 @@ def _fit_table(rows, s, strata):
 
     idx = np.arange(n_cells)
     st, bd, se = idx // (n_bands * n_sess), idx // n_sess % n_bands, idx % n_sess
-    table = pd.DataFrame([x.split("|") for x in np.asarray(strata)[st]],
-                         columns=_strata_columns(s)) if len(strata) else \
-        pd.DataFrame(columns=_strata_columns(s))
+    table = _split_strata(strata, s, st)
     table["band"] = bd
     table["intake_low"] = bd * s.band_width
     table["intake_high"] = np.minimum((bd + 1) * s.band_width, _TOP)
@@ -312,6 +320,130 @@ def _fit_table(rows, s, strata):
     for j, q in enumerate(_QUANTILES):
         table[f"p{round(q * 100)}"] = np.clip(mid + best[:, j], 0, _TOP)
     return table
+
+
+def _split_strata(labels, s, take=None):
+    """The strata columns (measure, rater[, age_group]) of ``measure|rater[|age]`` labels,
+    each spelled once; with ``take``, of ``labels[take]``."""
+    keys = _strata_columns(s)
+    if not len(labels):
+        return pd.DataFrame(columns=keys)
+    out = pd.DataFrame([x.split("|") for x in labels], columns=keys)
+    return out if take is None else out.take(take).reset_index(drop=True)
+
+
+def _labels(counts, keys):
+    """The ``measure|rater[|age]`` label of each row of ``counts``, spelled once per
+    stratum."""
+    codes = counts.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    first = counts[keys].drop_duplicates()  # the groups, in the order of ngroup
+    spelled = first[keys[0]].astype("str").str.cat(
+        [first[c].astype("str") for c in keys[1:]], sep="|").to_numpy(dtype=object)
+    return spelled[codes]
+
+
+def _histogram(rows, cols, s):
+    """The additive counts of :func:`expected_counts` from the rows of :func:`_outcome_rows`."""
+    fit = rows[(rows["_n"] >= 2) & (rows["_session"] > rows["_intake_session"])]
+    used = rows[rows["_group"].isin(fit["_group"].unique())]
+    strata = np.sort(used["_stratum"].unique())
+    per = used.groupby("_stratum").agg(n=("_group", "size"), first=("_group", "nunique"),
+                                       first_date=(cols["date"], "min"),
+                                       last_date=(cols["date"], "max"))
+
+    n_bands, n_sess = _geometry(s)
+    k = _stratum_codes(fit, strata)  # every stratum of fit is one of used
+    band = _band(fit["_intake"].to_numpy(), s, n_bands)
+    sess = (np.clip(fit["_session"].to_numpy(), 2, s.max_session) - 2).astype(np.int64)
+    change = fit["_total"].to_numpy() - fit["_intake"].to_numpy()
+    group = fit["_group"].to_numpy()
+    # rows are in session order within an episode: its repeats of a cell (sessions pooled
+    # into max_session) follow each other, so the first of each counts the episode once
+    first = np.ones(len(group), dtype=np.int64)
+    first[1:] = (group[1:] != group[:-1]) | (sess[1:] != sess[:-1])
+    cell = (k * n_bands + band) * n_sess + sess
+    order = np.lexsort((change, cell))
+    cell, change, first = cell[order], change[order], first[order]
+    new = np.ones(len(cell), dtype=bool)
+    new[1:] = (cell[1:] != cell[:-1]) | (change[1:] != change[:-1])
+    starts = np.flatnonzero(new)
+    cell, change = cell[starts], change[starts]
+    n = np.diff(np.append(starts, len(new))).astype(np.int64)
+    first = np.add.reduceat(first, starts) if len(starts) else first[:0]
+
+    no_date = per["first_date"].iloc[:0].reindex(range(len(cell)))
+    cells = _split_strata(strata, s, cell // (n_bands * n_sess)).assign(
+        kind="cell", band=pd.array(cell // n_sess % n_bands, dtype="Int64"),
+        session=pd.array(cell % n_sess + 2, dtype="Int64"), change=change, n=n, first=first,
+        first_date=no_date.to_numpy(), last_date=no_date.to_numpy())
+    totals = _split_strata(per.index, s).assign(
+        kind="stratum", band=pd.array([pd.NA] * len(per), dtype="Int64"),
+        session=pd.array([pd.NA] * len(per), dtype="Int64"), change=np.nan,
+        n=per["n"].to_numpy(np.int64), first=per["first"].to_numpy(np.int64),
+        first_date=per["first_date"].to_numpy(), last_date=per["last_date"].to_numpy())
+    out = pd.concat([cells, totals], ignore_index=True)
+    out["kind"] = out["kind"].astype("str")
+    return out[["kind", *_strata_columns(s), "band", "session", "change", "n", "first",
+                "first_date", "last_date"]]
+
+
+def _fit_counts(counts, s):
+    """The expected treatment response from the counts of :func:`expected_counts`."""
+    keys = _strata_columns(s)
+    need = ["kind", *keys, "band", "session", "change", "n", "first", "first_date",
+            "last_date"]
+    if not isinstance(counts, pd.DataFrame):
+        raise TypeError(f"counts must be a pandas DataFrame (srs_analytics.expected_counts); "
+                        f"got {type(counts).__name__}")
+    missing = [c for c in need if c not in counts.columns]
+    if missing:
+        raise ValueError(f"counts lacks the column(s) {missing} (expected_counts with the "
+                         f"same settings makes them); got {list(counts.columns)}")
+    kinds = set(counts["kind"].unique()) - set(COUNT_KINDS)
+    if kinds:
+        raise ValueError(f"counts['kind'] must be one of {COUNT_KINDS}; got {sorted(kinds)}")
+    counts = counts[(counts["measure"].isin(s.measures) & counts["rater"].isin(s.raters))
+                    .to_numpy(dtype=bool)]
+    label = _labels(counts, keys)
+    is_cell = (counts["kind"] == "cell").to_numpy(dtype=bool)
+    # per stratum: episodes, administrations and dates, summed over the partitions
+    totals = counts.loc[~is_cell, ["n", "first", "first_date", "last_date"]].assign(
+        _stratum=pd.array(label[~is_cell], dtype="str"))
+    per = totals.groupby("_stratum").agg(n_episodes=("first", "sum"),
+                                         n_administrations=("n", "sum"),
+                                         first_date=("first_date", "min"),
+                                         last_date=("last_date", "max"))
+    strata = per.index.to_numpy(dtype=object)
+
+    n_bands, _ = _geometry(s)
+    c = counts[is_cell]
+    k = pd.Index(strata).get_indexer(label[is_cell]).astype(np.int64)
+    band = c["band"].to_numpy(dtype=np.int64, na_value=-1)
+    session = c["session"].to_numpy(dtype=np.int64, na_value=-1)
+    bad = (k < 0) | (band < 0) | (band >= n_bands) | (session < 2) | (session > s.max_session)
+    if bad.any():
+        raise ValueError(
+            f"counts has {int(bad.sum())} cell row(s) outside the settings (a band from 0 to "
+            f"{n_bands - 1}, a session from 2 to {s.max_session}, a stratum with a "
+            f"'stratum' row): make the counts with the settings of the fit")
+    cells = {"k": k, "band": band, "sess": session - 2,
+             "change": c["change"].to_numpy(dtype=float),
+             "n": c["n"].to_numpy(dtype=np.int64), "first": c["first"].to_numpy(dtype=np.int64)}
+    table = _fit_table(cells, s, strata)
+
+    n_eps, n_adm = int(per["n_episodes"].sum()), int(per["n_administrations"].sum())
+    first_dates, last_dates = per["first_date"].dropna(), per["last_date"].dropna()
+    per = pd.concat([_split_strata(per.index, s), per.reset_index(drop=True)], axis=1)
+    sufficient = bool(table["p50"].notna().any())
+    reason = "" if sufficient else (
+        f"{n_eps:,} client episodes with at least two {_raters_text(s)} "
+        f"{' or '.join(s.measures)}; no intake band and session reaches {s.min_episodes}, "
+        f"even pooling {s.widen} neighbouring band(s) on each side")
+    return ExpectedResponse(
+        table=table, settings=s, n_episodes=n_eps, n_administrations=n_adm,
+        first_date=first_dates.min() if len(first_dates) else None,
+        last_date=last_dates.max() if len(last_dates) else None,
+        sufficient=sufficient, reason=reason, counts=per)
 
 
 def _lookup(model, rows):
@@ -349,7 +481,7 @@ def _lookup(model, rows):
 
 @_docstrings.fill
 def fit_expected(
-    data: pd.DataFrame,
+    data: pd.DataFrame | None,
     *,
     client: str = "client_id",
     episode: str = "episode_id",
@@ -361,6 +493,7 @@ def fit_expected(
     total: str = "total",
     age_group: str = "age_group",
     settings: ExpectedSettings | None = None,
+    counts: pd.DataFrame | None = None,
 ) -> ExpectedResponse:
     """Fit the expected treatment response: ORS percentiles by intake band and session.
 
@@ -368,12 +501,16 @@ def fit_expected(
     ----------
     {data}
         An agency's history, say. Alliance measures, the YCORS and collateral ratings
-        are ignored.
+        are ignored. None when ``counts`` is given.
     {columns}
         ``clinician`` and ``date`` may be absent; ``age_group`` is needed only with
         ``settings.by_age_group``.
     settings : ExpectedSettings, optional
         The defaults of :class:`ExpectedSettings` when omitted.
+    counts : pandas.DataFrame, optional
+        Instead of ``data``: the counts of :func:`expected_counts`, made with the same
+        settings, of the whole data or of its partitions concatenated (each partition
+        holding whole clients). The fit is exactly the one on the data they came from.
 
     Returns
     -------
@@ -428,35 +565,99 @@ def fit_expected(
     123        15.0         20.0          52  18.8  22.4  26.8
     """
     s = settings or ExpectedSettings()
+    if counts is not None:
+        if data is not None:
+            raise ValueError("give data or counts, not both")
+        return _fit_counts(counts, s)
+    if data is None:
+        raise ValueError("data is None: give data, or counts (srs_analytics.expected_counts)")
     cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
                       date=date, measure=measure, rater=rater, total=total,
                       age_group=age_group)
-    rows = _outcome_rows(data, cols, s)
-    fit = rows[(rows["_n"] >= 2) & (rows["_session"] > rows["_intake_session"])]
-    used = rows[rows["_group"].isin(fit["_group"].unique())]
-    strata = np.sort(used["_stratum"].unique())
-    table = _fit_table(fit, s, strata)
-    dates = used[cols["date"]].dropna()
-    keys = _strata_columns(s)
-    counts = used.groupby("_stratum").agg(n_episodes=("_group", "nunique"),
-                                          n_administrations=("_group", "size"),
-                                          first_date=(cols["date"], "min"),
-                                          last_date=(cols["date"], "max"))
-    split = pd.DataFrame([k.split("|") for k in counts.index], columns=keys)
-    counts = pd.concat([split, counts.reset_index(drop=True)], axis=1)
-    n_eps = int(used["_group"].nunique())
-    sufficient = bool(table["p50"].notna().any())
-    reason = "" if sufficient else (
-        f"{n_eps:,} client episodes with at least two {_raters_text(s)} "
-        f"{' or '.join(s.measures)}; no intake band and session reaches {s.min_episodes}, "
-        f"even pooling {s.widen} neighbouring band(s) on each side")
-    return ExpectedResponse(
-        table=table, settings=s, n_episodes=n_eps, n_administrations=len(used),
-        first_date=dates.min() if len(dates) else None,
-        last_date=dates.max() if len(dates) else None,
-        sufficient=sufficient, reason=reason, counts=counts)
+    return _fit_counts(_histogram(_outcome_rows(data, cols, s), cols, s), s)
 
 
+@_docstrings.fill
+def expected_counts(
+    data: pd.DataFrame,
+    *,
+    client: str = "client_id",
+    episode: str = "episode_id",
+    clinician: str = "clinician_id",
+    session: str = "session_number",
+    date: str = "session_date",
+    measure: str = "measure",
+    rater: str = "rater",
+    total: str = "total",
+    age_group: str = "age_group",
+    settings: ExpectedSettings | None = None,
+) -> pd.DataFrame:
+    """What :func:`fit_expected` needs of the data, as counts that add up across partitions.
+
+    For data too big for one machine (Dask, Spark), split into partitions that each hold
+    whole clients: the counts of every partition, concatenated, give
+    ``fit_expected(None, counts=...)`` exactly the model that ``fit_expected`` gives on the
+    whole data. ``fit_expected(data)`` itself goes through these counts.
+
+    Parameters
+    ----------
+    {data}
+        One partition, holding every row of each of its clients.
+    {columns}
+        ``clinician`` and ``date`` may be absent; ``age_group`` is needed only with
+        ``settings.by_age_group``.
+    settings : ExpectedSettings, optional
+        The defaults of :class:`ExpectedSettings` when omitted; the fit must use the same.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows of two kinds, with the columns ``kind``, ``measure``, ``rater`` (and
+        ``age_group`` with ``settings.by_age_group``: the stratum, of the episode's intake,
+        ``"unknown"`` when missing), ``band``, ``session``, ``change``, ``n``, ``first``,
+        ``first_date`` and ``last_date``:
+
+        - ``kind == "cell"``: one row per stratum, intake ``band`` (0-based, Int64),
+          ``session`` (Int64, 2 .. ``max_session``, the last standing for later sessions)
+          and distinct ``change`` from intake (float) among the ratings the fit reads: ``n``
+          of them have that change, and ``first`` client episodes count in the cell through
+          it (an episode's first rating in the cell); the dates are NaT;
+        - ``kind == "stratum"``: one row per stratum, ``band``, ``session`` and ``change``
+          missing: ``n`` ratings (intakes included) of ``first`` client episodes with at
+          least two ratings, dated ``first_date`` to ``last_date`` (NaT when undated).
+
+        Across partitions ``n`` and ``first`` add up and the dates take their minimum and
+        maximum; the same cell and change may come from several partitions (the fit sums
+        them).
+
+    Notes
+    -----
+    The exact percentiles of :func:`fit_expected` are read off the histogram of distinct
+    changes: the order statistics are the same values, so the interpolation gives the same
+    numbers, to the bit. The widening to neighbouring bands is done by the fit, from the
+    cells of the neighbouring bands.
+
+    Examples
+    --------
+    Three partitions of whole clients, and the fit on their counts:
+
+    >>> import pandas as pd
+    >>> from srs_analytics import load_sample
+    >>> data = load_sample()
+    >>> part = data["client_id"].str[-1].astype(int) % 3
+    >>> counts = pd.concat([expected_counts(data[part == i]) for i in range(3)])
+    >>> counts.columns.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['kind', 'measure', 'rater', 'band', 'session', 'change', 'n', 'first', 'first_date',
+     'last_date']
+    >>> model = fit_expected(None, counts=counts)
+    >>> model.n_episodes, model.table.equals(fit_expected(data).table)
+    (251, True)
+    """
+    s = settings or ExpectedSettings()
+    cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
+                      date=date, measure=measure, rater=rater, total=total,
+                      age_group=age_group)
+    return _histogram(_outcome_rows(data, cols, s), cols, s)
 @_docstrings.fill
 def expected_status(
     data: pd.DataFrame,

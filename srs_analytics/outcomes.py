@@ -32,8 +32,9 @@ from ._frames import column_map, sort_into_groups
 from .instruments import INSTRUMENTS, OUTCOME, Instrument
 
 __all__ = ["OUTCOME_CATEGORIES", "OUTCOME_LABELS", "RELIABLE_CHANGE", "Z_CRIT",
-           "OutcomeSettings", "client_outcomes", "clinical_cutoff", "clinical_significance",
-           "reliable_change", "reliable_change_threshold", "session_outcomes"]
+           "IntakeNorms", "OutcomeSettings", "client_outcomes", "clinical_cutoff",
+           "clinical_significance", "intake_counts", "intake_norms", "reliable_change",
+           "reliable_change_threshold", "session_outcomes"]
 
 #: Two-sided 5% critical value of the standard normal (Jacobson and Truax 1991).
 Z_CRIT = 1.959964
@@ -49,6 +50,63 @@ _MEASURE_FOR_AGE = {"young_child": "YCORS", "child": "CORS", "adolescent": "ORS"
                     "adult": "ORS"}
 _CUTOFF_KINDS = ("default", "a", "b", "c")
 _TOTAL_MAX = INSTRUMENTS["ORS"].total_range[1]  # 40, the same for the CORS
+
+
+@dataclass(frozen=True)
+class IntakeNorms:
+    """Intake mean and SD per measure and cutoff age group, fixed in advance.
+
+    Made by :func:`intake_norms` from the :func:`intake_counts` of the partitions of data
+    too big for one machine, and given to :class:`OutcomeSettings` (``norms``): every
+    partition then uses the norms of the whole data. Read-only, compared and hashed by
+    value.
+
+    Attributes
+    ----------
+    rows : tuple of tuple
+        One ``(measure, cutoff_group, n, mean, sd, n_all, m_all, sd_all)`` per measure and
+        cutoff age group (the columns of :attr:`table`); None for a missing mean or SD.
+
+    Examples
+    --------
+    >>> norms = IntakeNorms((("ORS", "adult", 3, 17.5, 7.0, 3, 17.5, 7.0),))
+    >>> norms.table[["measure", "cutoff_group", "n", "mean", "sd"]]
+      measure cutoff_group  n  mean   sd
+    0     ORS        adult  3  17.5  7.0
+    """
+
+    rows: tuple[tuple, ...] = ()
+
+    def __post_init__(self):
+        rows = []
+        for row in self.rows:
+            row = tuple(row)
+            if len(row) != len(_NORM_COLUMNS):
+                raise ValueError(f"each row of IntakeNorms holds {', '.join(_NORM_COLUMNS)}; "
+                                 f"got {row!r}")
+            m, g, n, mean, sd, n_all, m_all, sd_all = row
+            rows.append((str(m), str(g), int(n), _number(mean), _number(sd), int(n_all),
+                         _number(m_all), _number(sd_all)))
+        object.__setattr__(self, "rows", tuple(rows))
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """``measure``, ``cutoff_group``, ``n``, ``mean``, ``sd`` (n - 1) of the intakes of
+        each measure and cutoff age group, and ``n_all``, ``m_all``, ``sd_all`` of the
+        measure across all age groups (a new frame each time)."""
+        t = pd.DataFrame(list(self.rows), columns=list(_NORM_COLUMNS))
+        for c in _NORM_COLUMNS:
+            t[c] = t[c].astype("str" if c in ("measure", "cutoff_group") else
+                               np.int64 if c.startswith("n") else float)
+        return t
+
+
+_NORM_COLUMNS = ("measure", "cutoff_group", "n", "mean", "sd", "n_all", "m_all", "sd_all")
+
+
+def _number(x):
+    """A float, or None for a missing one (so that equal norms compare equal)."""
+    return None if x is None or pd.isna(x) else float(x)
 
 
 @dataclass(frozen=True)
@@ -92,6 +150,12 @@ class OutcomeSettings:
         Critical value of the Jacobson-Truax z (two-sided 5%).
     higher_is_better : bool, default True
         Direction of the scale (True for every PCOMS measure).
+    norms : IntakeNorms, optional
+        The intake means, SDs and counts per measure and cutoff age group to use instead of
+        those of the data (for ``"jt"`` and cutoffs a, b, c): :func:`intake_norms` of the
+        :func:`intake_counts` of the partitions of data split by client, so that each
+        partition is judged by the norms of the whole. ``min_intakes``, ``fallback_sd``,
+        ``sd_intake`` and ``mean_intake`` apply to them as to the data's own.
 
     Examples
     --------
@@ -111,8 +175,12 @@ class OutcomeSettings:
     functional_sd: float = 5.8
     z_crit: float = Z_CRIT
     higher_is_better: bool = True
+    norms: IntakeNorms | None = None
 
     def __post_init__(self):
+        if self.norms is not None and not isinstance(self.norms, IntakeNorms):
+            raise TypeError(f"norms must be IntakeNorms (srs_analytics.intake_norms) or None; "
+                            f"got {type(self.norms).__name__}")
         _check_method(self.method, self.rci, self.reliability, self.z_crit)
         top = _TOTAL_MAX  # every value on the scale of an ORS or CORS total (0-40)
         check_number("rci", self.rci, 0, top, low_open=True)
@@ -508,6 +576,151 @@ def session_outcomes(
     })
 
 
+@_docstrings.fill
+def intake_counts(
+    data: pd.DataFrame,
+    *,
+    client: str = "client_id",
+    episode: str = "episode_id",
+    clinician: str = "clinician_id",
+    session: str = "session_number",
+    date: str = "session_date",
+    measure: str = "measure",
+    rater: str = "rater",
+    total: str = "total",
+    age_group: str = "age_group",
+    instruments: Mapping[str, Instrument] = INSTRUMENTS,
+) -> pd.DataFrame:
+    """The intakes behind the Jacobson-Truax norms, as counts that combine across partitions.
+
+    With ``method="jt"`` or a cutoff a, b or c, :func:`client_outcomes` takes the intake
+    mean and SD of the whole data. For data split into partitions that each hold whole
+    clients (Dask, Spark): the counts of every partition, concatenated and given to
+    :func:`intake_norms`, make the :class:`IntakeNorms` of the whole data, which
+    ``OutcomeSettings(norms=...)`` then applies to each partition.
+
+    Parameters
+    ----------
+    {data}
+        One partition, holding every row of each of its clients.
+    {columns}
+        ``clinician``, ``age_group`` and one of ``date`` / ``session`` may be absent.
+    {instruments}
+
+    Returns
+    -------
+    DataFrame
+        One row per measure and cutoff age group with at least one intake, sorted by them:
+        ``measure``, ``cutoff_group``, ``n`` (intakes: the first self-rating of each
+        client's episode with two or more self-rated administrations of the chosen
+        measure, as :func:`client_outcomes` counts them), ``mean`` (their mean) and ``m2``
+        (the sum of their squared deviations from ``mean``).
+
+    Notes
+    -----
+    Partitions combine as Chan et al. (1979) show: with :math:`N = \\sum n_i`,
+    :math:`M = \\sum n_i m_i / N` and :math:`M_2 = \\sum M_{2,i} + \\sum n_i (m_i - M)^2`,
+    the SD is :math:`\\sqrt{M_2 / (N - 1)}`, without the cancellation of a sum of
+    squares.
+
+    References
+    ----------
+    Chan, T. F., Golub, G. H. and LeVeque, R. J. (1979). Updating formulae and a pairwise
+    algorithm for computing sample variances. Technical report STAN-CS-79-773, Stanford
+    University.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from srs_analytics import load_sample
+    >>> data = load_sample()
+    >>> part = data["client_id"].str[-1].astype(int) % 3
+    >>> counts = pd.concat([intake_counts(data[part == i]) for i in range(3)])
+    >>> settings = OutcomeSettings(method="jt", norms=intake_norms(counts))
+    >>> first = client_outcomes(data[part == 0], settings=settings)  # one partition
+    >>> whole = client_outcomes(data, settings=OutcomeSettings(method="jt"))
+    >>> same = whole[whole["client_id"].isin(first["client_id"])].reset_index(drop=True)
+    >>> pd.testing.assert_frame_equal(first, same, rtol=1e-12)  # as judged on the whole
+    """
+    cols = column_map(client=client, episode=episode, clinician=clinician, session=session,
+                      date=date, measure=measure, rater=rater, total=total,
+                      age_group=age_group, status="episode_status")
+    p = _prepare(data, cols, instruments)
+    own = p["groups"][p["groups"]["self"]].reset_index(drop=True)
+    complete = _complete(_choose(own))
+    key = ["measure", "cutoff_group"]
+    x = complete[[*key, "intake"]].astype({"measure": "str", "cutoff_group": "str"})
+    grouped = x.groupby(key, sort=True)["intake"]
+    out = grouped.agg(n="size", mean="mean").reset_index()
+    dev = (x["intake"] - grouped.transform("mean")) ** 2
+    out["m2"] = dev.groupby([x[k] for k in key], sort=True).sum().to_numpy()
+    out["n"] = out["n"].astype(np.int64)
+    return out[[*key, "n", "mean", "m2"]]
+
+
+def intake_norms(counts: pd.DataFrame) -> IntakeNorms:
+    """The intake norms of the whole data from the :func:`intake_counts` of its partitions.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        The counts of the partitions (each holding whole clients), concatenated.
+
+    Returns
+    -------
+    IntakeNorms
+        Per measure and cutoff age group the intakes ``n``, their ``mean`` and ``sd``
+        (n - 1; missing for one intake), and across the measure's age groups ``n_all``,
+        ``m_all`` and ``sd_all``: those :func:`client_outcomes` computes on the whole data
+        (to rounding, about 1e-15 relative).
+
+    Notes
+    -----
+    Combined as in :func:`intake_counts` (Chan et al. 1979).
+
+    Examples
+    --------
+    >>> from srs_analytics import load_sample
+    >>> norms = intake_norms(intake_counts(load_sample()))
+    >>> norms.table[["measure", "cutoff_group", "n", "sd", "n_all"]].round(2)
+      measure cutoff_group    n    sd  n_all
+    0    CORS        child   31  6.49     31
+    1     ORS   adolescent   29  7.40    220
+    2     ORS        adult  191  6.90    220
+    """
+    if not isinstance(counts, pd.DataFrame):
+        raise TypeError(f"counts must be a pandas DataFrame (srs_analytics.intake_counts); "
+                        f"got {type(counts).__name__}")
+    missing = [c for c in ("measure", "cutoff_group", "n", "mean", "m2")
+               if c not in counts.columns]
+    if missing:
+        raise ValueError(f"counts lacks the column(s) {missing} (intake_counts makes them); "
+                         f"got {list(counts.columns)}")
+    counts = counts[counts["n"] > 0]
+    key = ["measure", "cutoff_group"]
+    groups = _combine(counts, key)
+    pooled = _combine(counts, ["measure"]).rename(
+        columns={"n": "n_all", "mean": "m_all", "sd": "sd_all"})
+    table = groups.merge(pooled, on="measure", how="left")
+    return IntakeNorms(tuple(table[list(_NORM_COLUMNS)].itertuples(index=False, name=None)))
+
+
+def _combine(counts, key):
+    """``n``, ``mean`` and ``sd`` (n - 1) per ``key`` from the n, mean and m2 of parts."""
+    c = counts[[*key, "n", "mean", "m2"]].astype({k: "str" for k in key})
+    n, mean = c["n"].to_numpy(dtype=float), c["mean"].to_numpy(dtype=float)
+    by = [c[k] for k in key]
+    total = c["n"].astype(np.int64).groupby(by, sort=True).sum()
+    m = (pd.Series(n * mean, c.index).groupby(by, sort=True).sum() / total)
+    at = m.reindex(pd.MultiIndex.from_frame(c[key]) if len(key) > 1 else c[key[0]])
+    spread = pd.Series(c["m2"].to_numpy(dtype=float) + n * (mean - at.to_numpy()) ** 2,
+                       c.index).groupby(by, sort=True).sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.sqrt(spread / (total - 1)).where(total > 1)
+    out = pd.DataFrame({"n": total, "mean": m, "sd": sd}).reset_index()
+    return out
+
+
 # --- rules ---------------------------------------------------------------------------------
 
 def _check_method(method, rci, reliability, z_crit):
@@ -694,10 +907,17 @@ def _norms(own, chosen, s):
     key = ["measure", "cutoff_group"]
     norms = own.loc[own["cutoff_group"].notna(), [*key, "default_cutoff"]]
     norms = norms.drop_duplicates(key).reset_index(drop=True)
-    complete = chosen[(chosen["n"] > 1) & chosen["cutoff_group"].notna()]
-    stats = complete.groupby(key)["intake"].agg(m="mean", sd="std", n="size").reset_index()
-    pooled = complete.groupby("measure")["intake"].agg(
-        m_all="mean", sd_all="std", n_all="size").reset_index()
+    if s.norms is None:
+        complete = _complete(chosen)
+        stats = complete.groupby(key)["intake"].agg(m="mean", sd="std", n="size").reset_index()
+        pooled = complete.groupby("measure")["intake"].agg(
+            m_all="mean", sd_all="std", n_all="size").reset_index()
+    else:  # given (the whole data's, say): the same columns, keyed as the data's groups
+        given = s.norms.table.rename(columns={"mean": "m"})
+        given["measure"] = given["measure"].astype(norms["measure"].dtype)
+        given["cutoff_group"] = given["cutoff_group"].astype(norms["cutoff_group"].dtype)
+        stats = given[[*key, "m", "sd", "n"]]
+        pooled = given[["measure", "m_all", "sd_all", "n_all"]].drop_duplicates("measure")
     norms = norms.merge(stats, on=key, how="left").merge(pooled, on="measure", how="left")
     norms[["n", "n_all"]] = norms[["n", "n_all"]].fillna(0).astype(np.int64)
     small = (norms["n"] < s.min_intakes).to_numpy()
@@ -717,6 +937,12 @@ def _norms(own, chosen, s):
                                                            sd, s.z_crit)
     norms["rci_basis"] = _basis(norms, sd, small, s)
     return norms[[*key, "cutoff", "scale", "crit", "rci", "rci_basis"]]
+
+
+def _complete(chosen):
+    """The chosen self-rated episodes whose intake enters the norms: two or more
+    administrations of a measure with a cutoff."""
+    return chosen[(chosen["n"] > 1) & chosen["cutoff_group"].notna()]
 
 
 def _basis(norms, sd, small, s):

@@ -12,10 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from srs_analytics.datasets import load_sample
 from srs_analytics.expected import (
     STATUSES,
     ExpectedResponse,
     ExpectedSettings,
+    expected_counts,
     expected_status,
     fit_expected,
 )
@@ -230,6 +232,58 @@ def test_empty_tables():
     assert not model.sufficient and model.n_episodes == 0
     assert expected_status(empty, model=model).empty
     assert isinstance(model, ExpectedResponse) and model.summary.empty
+
+
+def by_client(data, parts=3):
+    """``data`` split into ``parts`` partitions of whole clients (by a hash of the id)."""
+    part = pd.util.hash_pandas_object(data["client_id"], index=False).to_numpy() % parts
+    return [data[part == i] for i in range(parts)]
+
+
+def assert_same_model(model, whole):
+    pd.testing.assert_frame_equal(model.table, whole.table, check_exact=True)
+    pd.testing.assert_frame_equal(model.counts, whole.counts, check_exact=True)
+    assert (model.n_episodes, model.n_administrations) == (whole.n_episodes,
+                                                           whole.n_administrations)
+    assert (model.first_date, model.last_date) == (whole.first_date, whole.last_date)
+    assert (model.sufficient, model.reason, model.settings) == (whole.sufficient, whole.reason,
+                                                                whole.settings)
+
+
+@pytest.mark.parametrize("settings", [None, ExpectedSettings(by_age_group=True),
+                                      ExpectedSettings(min_episodes=40, widen=2)])
+def test_fit_from_the_counts_of_partitions_is_the_fit_on_the_whole(settings):
+    """Partitions of whole clients (Dask, Spark): their counts, concatenated, give exactly
+    the model of the whole data, percentiles to the bit."""
+    data = load_sample()
+    whole = fit_expected(data, settings=settings)
+    counts = pd.concat([expected_counts(part, settings=settings) for part in by_client(data)])
+    assert (counts.groupby("kind").size() > 0).all()
+    assert_same_model(fit_expected(None, counts=counts, settings=settings), whole)
+    shuffled = counts.sample(frac=1, random_state=0)  # order does not matter
+    assert_same_model(fit_expected(None, counts=shuffled, settings=settings), whole)
+    own = expected_counts(data, settings=settings)
+    assert_same_model(fit_expected(None, counts=own, settings=settings), whole)
+    # the counts add up: administrations and episodes over the cells of the partitions
+    cells = counts[counts["kind"] == "cell"]
+    assert cells["n"].sum() == own.loc[own["kind"] == "cell", "n"].sum()
+    assert counts.loc[counts["kind"] == "stratum", "first"].sum() == whole.n_episodes
+
+
+def test_counts_bad_input():
+    data = uniform_history()
+    counts = expected_counts(data)
+    with pytest.raises(ValueError, match="not both"):
+        fit_expected(data, counts=counts)
+    with pytest.raises(ValueError, match="data is None"):
+        fit_expected(None)
+    with pytest.raises(ValueError, match="settings"):
+        fit_expected(None, counts=counts, settings=ExpectedSettings(band_width=10))
+    with pytest.raises(ValueError, match="age_group"):
+        fit_expected(None, counts=counts, settings=ExpectedSettings(by_age_group=True))
+    with pytest.raises(TypeError, match="counts"):
+        fit_expected(None, counts="counts.csv")
+    assert not fit_expected(None, counts=expected_counts(ors({}))).sufficient
 
 
 def test_simulated_caseload_shares_are_plausible():

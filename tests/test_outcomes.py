@@ -13,13 +13,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from srs_analytics import simulate
+from srs_analytics import load_sample, simulate
 from srs_analytics.outcomes import (
     OUTCOME_CATEGORIES,
+    IntakeNorms,
     OutcomeSettings,
     client_outcomes,
     clinical_cutoff,
     clinical_significance,
+    intake_counts,
+    intake_norms,
     reliable_change,
     reliable_change_threshold,
     session_outcomes,
@@ -344,6 +347,95 @@ def test_jacobson_truax_on_three_adolescents_uses_the_sd_of_all_ages():
     assert "the given fallback SD 7: only 3 ORS adolescent intake(s)" in teen["rci_basis"].iloc[0]
     # the points method says so too
     assert set(client_outcomes(data)["rci_basis"]) == {"points method: 5 points"}
+
+
+def by_client(data, parts=3):
+    """``data`` split into ``parts`` partitions of whole clients (by a hash of the id)."""
+    part = pd.util.hash_pandas_object(data["client_id"], index=False).to_numpy() % parts
+    return [data[part == i] for i in range(parts)]
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"method": "jt"}, {"cutoff": "c"}, {"method": "jt", "cutoff": "a"},
+    {"method": "jt", "cutoff": "c", "min_intakes": 40},  # adolescents take the ORS's SD
+    {"method": "jt", "min_intakes": 40, "fallback_sd": 6.5},
+])
+def test_norms_of_partitions_judge_as_the_whole(kwargs):
+    """Partitions of whole clients (Dask, Spark): the intake norms combined from their
+    counts give the outcomes of the whole data, on the whole and on each partition."""
+    data = load_sample()
+    parts = by_client(data)
+    norms = intake_norms(pd.concat([intake_counts(part) for part in parts]))
+    whole = OutcomeSettings(**kwargs)
+    given = OutcomeSettings(**kwargs, norms=norms)
+    expected = client_outcomes(data, settings=whole)
+    pd.testing.assert_frame_equal(client_outcomes(data, settings=given), expected, rtol=1e-12)
+    pd.testing.assert_frame_equal(session_outcomes(data, settings=given),
+                                  session_outcomes(data, settings=whole), rtol=1e-12)
+    for part in parts:
+        own = client_outcomes(part, settings=given)
+        same = expected[expected["client_id"].isin(part["client_id"])].reset_index(drop=True)
+        pd.testing.assert_frame_equal(own, same, rtol=1e-12)
+
+
+def test_intake_norms_are_the_pandas_statistics():
+    data = load_sample()
+    norms = intake_norms(pd.concat([intake_counts(part) for part in by_client(data)])).table
+    own = intake_norms(intake_counts(data)).table
+    assert list(norms.columns) == ["measure", "cutoff_group", "n", "mean", "sd", "n_all",
+                                   "m_all", "sd_all"]
+    pd.testing.assert_frame_equal(norms, own, rtol=1e-12)
+    # the intakes of client_outcomes: chosen self-rated episodes with a change
+    out = client_outcomes(data)
+    used = out[(out["n_sessions"] > 1) & out["outcome"].ne("not_scored")].assign(
+        cutoff_group=lambda d: d["age_group"].where(d["measure"] == "ORS", "child"))
+    stats = used.groupby(["measure", "cutoff_group"])["ors_intake"].agg(["size", "mean", "std"])
+    norms = norms.set_index(["measure", "cutoff_group"]).loc[stats.index]
+    assert norms["n"].tolist() == stats["size"].tolist()
+    np.testing.assert_allclose(norms["mean"], stats["mean"], rtol=1e-12)
+    np.testing.assert_allclose(norms["sd"], stats["std"], rtol=1e-12)
+    assert norms.loc["ORS", "n_all"].iloc[0] == stats.loc["ORS", "size"].sum()
+    np.testing.assert_allclose(norms.loc["ORS", "sd_all"].iloc[0],
+                               used.loc[used["measure"] == "ORS", "ors_intake"].std(),
+                               rtol=1e-12)
+
+
+def test_norms_are_read_only_hashable_and_compared_by_value():
+    counts = intake_counts(load_sample())
+    a, b = intake_norms(counts), intake_norms(counts.copy())
+    assert a == b and hash(a) == hash(b)
+    assert OutcomeSettings(method="jt", norms=a) == OutcomeSettings(method="jt", norms=b)
+    assert hash(OutcomeSettings(norms=a)) == hash(OutcomeSettings(norms=b))
+    assert OutcomeSettings(norms=a) != OutcomeSettings()
+    table = a.table
+    table.loc[0, "sd"] = 0.0  # a copy: the norms stay
+    assert a == b
+    one = IntakeNorms((("ORS", "adult", 1, 20.0, np.nan, 1, 20.0, np.nan),))
+    assert one == IntakeNorms((("ORS", "adult", 1, 20.0, None, 1, 20.0, None),))
+    assert one.table["sd"].isna().all()
+    with pytest.raises(TypeError, match="norms"):
+        OutcomeSettings(norms=counts)
+    with pytest.raises(ValueError, match="n, mean, sd"):
+        IntakeNorms((("ORS", "adult", 1),))
+    with pytest.raises(ValueError, match="m2"):
+        intake_norms(counts.drop(columns="m2"))
+
+
+def test_given_norms_on_three_adolescents_say_the_same():
+    """The words of rci_basis and the small-group fallback are those of the data's own."""
+    z = np.linspace(-1.6, 1.6, 25)
+    adults = [(f"A{i}", f"EA{i}", s, t) for i, v in enumerate(17.5 + 7 * z)
+              for s, t in [(1, round(v, 1)), (2, round(v + 3, 1))]]
+    teens = [(f"T{i}", f"ET{i}", s, t, "ORS", "self", "adolescent")
+             for i, v in enumerate([27.0, 27.5, 28.0]) for s, t in [(1, v), (2, v - 1)]]
+    data = canonical(adults + teens)
+    norms = intake_norms(pd.concat([intake_counts(data[data["client_id"].str[0] == c])
+                                    for c in "AT"]))
+    for kwargs in ({"method": "jt"}, {"method": "jt", "fallback_sd": 7.0},
+                   {"method": "jt", "cutoff": "c", "min_intakes": 3}):
+        pd.testing.assert_frame_equal(
+            client_outcomes(data, settings=OutcomeSettings(**kwargs, norms=norms)),
+            client_outcomes(data, settings=OutcomeSettings(**kwargs)), rtol=1e-12)
 
 
 def test_couple_gives_one_row_per_client():
