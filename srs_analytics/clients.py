@@ -180,6 +180,9 @@ def client_table(
     table = table.reindex(columns=[*first, *(c for c in table.columns if c not in first)])
     for c in ("n_sessions", "n_days", "n_srs", "etr_session", "collateral_n"):
         table[c] = table[c].astype("Int64")
+    for c in ("all_at_ceiling", "no_variation"):  # missing for an episode without an SRS
+        table[c] = table[c].astype("boolean")
+    table["alliance_measure"] = table["alliance_measure"].astype("str")
     joint = joint_client_columns(data, column_map(
         **cols, items=items, imputed=imputed, age_group=age_group),
         replace(s.couples, alliance=s.alliance, outcome=s.outcome))

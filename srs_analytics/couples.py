@@ -403,9 +403,13 @@ def joint_client_columns(data: pd.DataFrame, cols: dict,
     s = settings or CoupleSettings()
     sessions, rows, _ = jt.joint_sessions(data, cols, s, families=("SRS",))
     t = jt.couple_summary(sessions, rows, s)
-    if not len(t):
+    if not len(t):  # the same columns, none seen together
         return pd.DataFrame({cols["client"]: pd.array([], dtype="str"),
-                             cols["episode"]: pd.array([], dtype="str")})
+                             cols["episode"]: pd.array([], dtype="str"),
+                             "n_joint_sessions": pd.array([], dtype="Int64"),
+                             "split_share": np.zeros(0), "gap_slope": np.zeros(0),
+                             "gap_trend": pd.array([], dtype="str"),
+                             "consistently_lowest": pd.array([], dtype="boolean")})
     who = rows[["client", "episode"]].drop_duplicates()
     t = who.merge(t, on="episode", how="inner")
     return pd.DataFrame({

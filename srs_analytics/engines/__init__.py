@@ -210,16 +210,9 @@ def _distributed(t, data, backend, root: Path, load_options, model) -> EngineRes
         params = Params(model=model if model is not None else p.model, norms=p.norms)
     else:
         params = Params(model=model)
-    meta = _meta(t, backend.sample(paths), params)
+    meta = t.run(_read.empty_canonical(), params).iloc[:0]  # the same columns, no rows
     out = backend.map(lambda d: t.run(d, params), paths, meta)
     return EngineResult(t.finish(out), report, params, backend.name)
-
-
-def _meta(t, sample: pd.DataFrame, params) -> pd.DataFrame:
-    """The columns and types of the command's table, from its table on a few units."""
-    first = sample["client_id"].drop_duplicates().iloc[:50]
-    few = sample[sample["client_id"].isin(first)]
-    return t.run(few, params).iloc[:0]
 
 
 def _rows(path) -> int:

@@ -9,6 +9,7 @@ partition. The parameters and the command then run with
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -48,7 +49,8 @@ class DaskEngine:
             n = workers or os.cpu_count() or 1
             self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                         memory_limit=memory_limit or "auto",
-                                        host="127.0.0.1", dashboard_address=None)
+                                        host="127.0.0.1", dashboard_address=None,
+                                        silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or
                            (workers or 1))

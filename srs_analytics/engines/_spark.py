@@ -58,6 +58,12 @@ class SparkEngine:
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
         self.progress = progress
+        active = SparkSession.getActiveSession()
+        self.own = active is None  # a session the caller started is left running
+        if active is not None:
+            self.spark = active
+            self.workers = self._parallelism()
+            return
         builder = SparkSession.builder.appName("srs-analytics")
         if remote:
             builder = builder.remote(master)
@@ -73,14 +79,18 @@ class SparkEngine:
         self.spark = _within(timeout, builder.getOrCreate, master)
         if not remote:
             self.spark.sparkContext.setLogLevel("ERROR")
-        try:
-            self.workers = max(1, int(self.spark.sparkContext.defaultParallelism))
-        except Exception:  # Spark Connect has no SparkContext
-            self.workers = 2
+        self.workers = self._parallelism()
         self.spark.conf.set("spark.sql.shuffle.partitions", str(self.workers * 4))
 
+    def _parallelism(self) -> int:
+        try:
+            return max(1, int(self.spark.sparkContext.defaultParallelism))
+        except Exception:  # Spark Connect has no SparkContext: the executors' cores
+            return max(1, int(self.spark.conf.get("spark.default.parallelism", "2")))
+
     def close(self):
-        self.spark.stop()
+        if self.own:
+            self.spark.stop()
 
     # -- the steps -----------------------------------------------------------------------
     def _files(self, src):
@@ -250,8 +260,8 @@ def from_spark(frame: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
         s, want = frame[col], meta[col].dtype
         try:
             if isinstance(want, pd.CategoricalDtype):
-                cats = want.categories if want.ordered or len(want.categories) else \
-                    sorted(s.dropna().astype(str).unique())
+                cats = list(want.categories) if want.ordered else sorted(
+                    set(want.categories.astype(str)) | set(s.dropna().astype(str)))
                 s = pd.Series(pd.Categorical(s.astype(object).where(s.notna(), None),
                                              categories=cats, ordered=want.ordered),
                               index=frame.index)
