@@ -528,7 +528,8 @@ def _parts(data, by, start, end, cols, s, model, *, whole):
     ep = cf.episode_rows(full, df, ses, start, end, s, model)
     if keys:
         sessions = sessions.reset_index()
-    schema = {"part": "str", **{n: ses[k].dtype for k, n in zip(keys, shown)},
+    derived = {"month": np.dtype("datetime64[ns]"), "service_type": "str"}
+    schema = {"part": "str", **{n: derived.get(k, ses[k].dtype) for k, n in zip(keys, shown)},
               **dict.fromkeys(counts, "Int64")}
     schema.update({c: t for c, t in EPISODE_COLUMNS.items() if c not in schema})
     rows = {"sessions": (sessions, counts), "episodes": (ep, list(EPISODE_COLUMNS))}
