@@ -6,7 +6,8 @@ measured and how the clients do, by clinician, site, month or any other grouping
 ORS and SRS, sessions and days per episode, effect size, clients reaching target, dropout)
 with the alliance figures a director needs beside them (SRS below the cutoff and at the
 ceiling, SRS completion, sessions with an alert), each share and effect size with its
-confidence interval. :func:`srs_completion` and :func:`completion_trend` follow the SRS
+confidence interval; :func:`caseload_parts` and :func:`caseload_table` compute it partition
+by partition (Dask, Spark). :func:`srs_completion` and :func:`completion_trend` follow the SRS
 completion by clinician and month; :func:`clinician_comparison` compares clinicians
 fairly (intervals, a minimum number of cases, estimates shrunk towards the mean);
 :func:`attention_summary` counts the attention list per clinician;
