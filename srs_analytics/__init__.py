@@ -10,7 +10,9 @@ from .alliance import AllianceSettings, client_alliance, session_alliance
 from .caseload import (
     CaseloadSettings,
     attention_summary,
+    caseload_parts,
     caseload_summary,
+    caseload_table,
     suppress_small_cells,
 )
 from .clients import ClientSettings, client_table
@@ -60,8 +62,8 @@ __all__ = [
     "GroupSettings", "Instrument", "IntakeNorms", "LoadError",
     "LoadResult", "LoadSettings", "NoteSettings", "OutcomeSettings", "ResearchSettings",
     "alerts", "alliance_correlations", "alliance_outcome_table", "attention",
-    "attention_summary",
-    "caseload_summary", "ceiling_raters", "client_alliance", "client_outcomes",
+    "attention_summary", "caseload_parts", "caseload_summary", "caseload_table",
+    "ceiling_raters", "client_alliance", "client_outcomes",
     "client_table", "clinician_comparison", "collateral_agreement", "collateral_sessions",
     "completion_trend", "couple_episodes", "couple_sessions", "deidentify",
     "expected_counts", "expected_status", "fit_expected", "group_members", "group_sessions",

@@ -74,13 +74,18 @@ def view(data, cols: dict, required=REQUIRED) -> pd.DataFrame:
     return df
 
 
-def period(df: pd.DataFrame, start, end) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    """``start`` and ``end`` as timestamps (``end`` inclusive of its whole day)."""
+def period(df: pd.DataFrame, start, end, *, need_dates: bool = True
+           ) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """``start`` and ``end`` as timestamps (``end`` inclusive of its whole day).
+
+    ``need_dates``: a period of a table without a single date is an error (not for one
+    partition of a table, which may hold only undated rows, or none)."""
     start = None if start is None else pd.Timestamp(start)
     end = None if end is None else pd.Timestamp(end)
     if start is not None and end is not None and start > end:
         raise ValueError(f"start ({start:%Y-%m-%d}) is after end ({end:%Y-%m-%d})")
-    if (start is not None or end is not None) and not df["session_date"].notna().any():
+    if need_dates and (start is not None or end is not None) \
+            and not df["session_date"].notna().any():
         raise ValueError("start and end need session dates, and the data holds none")
     return start, end
 
@@ -305,26 +310,28 @@ def join_parts(parts: list, keys: list) -> pd.DataFrame:
     return out.sort_index().reset_index()
 
 
-def prepare(data, cols, start, end):
+def prepare(data, cols, start, end, *, need_dates: bool = True):
     """The canonical view of ``data`` (``full``), its rows up to ``end`` (``df``), their
     client sessions (with ``month``), which of those are in the period, the period, and
-    the client-session code of each row of ``df``."""
+    the client-session code of each row of ``df``. ``need_dates``: see :func:`period`."""
     full = view(data, cols)
-    start, end = period(full, start, end)
+    start, end = period(full, start, end, need_dates=need_dates)
     df = until(full, end).reset_index(drop=True)
     ses, cs = session_frame(df, with_codes=True)
     ses["month"] = month(ses["session_date"])
     return full, df, ses, in_period(ses["session_date"], start, end), start, end, cs
 
 
-def episode_set(full, df, ses, start, end, s, model, *, target: bool = True):
+def episode_rows(full, df, ses, start, end, s, model=None, *, target: bool = True):
     """The client-episodes whose outcomes a table reports (``s.episodes``: closed in the
     period, or all with a session in it), with ``month`` (of the last session), ``es_case``
-    (in the effect-size set), ``adjusted_change`` and, with ``target``, the latest
-    ``etr_status``; the SD
-    that turns a change into an effect size; the expected-response model used.
+    (in the effect-size set) and, with ``target``, the latest ``etr_status`` on ``model``
+    (fitted on ``df`` when None).
 
-    ``s`` is a :class:`srs_analytics.caseload.CaseloadSettings`.
+    Every column is the client's or its episode's own: the rows of a part of the clients
+    (whole episodes) are the rows of the whole table for those clients. What needs every
+    case of the table is :func:`effect_reference`. ``s`` is a
+    :class:`srs_analytics.caseload.CaseloadSettings`.
     """
     outcomes = client_outcomes(df, settings=s.outcome)
     full_last = full.groupby("episode_id", sort=True)["session_date"].max()
@@ -341,18 +348,47 @@ def episode_set(full, df, ses, start, end, s, model, *, target: bool = True):
     if s.clinical_only:
         es = es & ep["intake_clinical"].fillna(False).to_numpy(dtype=bool)
     ep["es_case"] = es
-    ep["adjusted_change"] = np.where(es, adjusted_change(ep["severity"], ep["ors_change"],
-                                                         es), np.nan)
-    scored = ep["scored"].to_numpy(dtype=bool)
-    sd = s.sd_intake or (ep.loc[scored, "severity"].std(ddof=1) if scored.sum() > 1
-                         else np.nan)
-    if not target:
-        return ep, float(sd), model
+    if target:
+        ep = with_target(ep, df, model)
+    return ep
+
+
+def with_target(ep, df, model=None):
+    """``ep`` with the ``etr_status`` of each client-episode's latest self-rating on
+    ``model`` (fitted on ``df`` when None); the rows keep their order."""
     if model is None:
         model = fit_expected(df)
     etr = expected_status(df, model=model)
     etr = etr[etr["rater"].eq("self")].sort_values(
         ["client_id", "episode_id", "session_number"], kind="stable").drop_duplicates(
         ["client_id", "episode_id"], keep="last")[["client_id", "episode_id", "etr_status"]]
-    ep = ep.merge(etr, on=["client_id", "episode_id"], how="left")
-    return ep, float(sd), model
+    return ep.merge(etr, on=["client_id", "episode_id"], how="left")
+
+
+def effect_reference(ep, s) -> tuple[np.ndarray, float]:
+    """What an effect size needs from every case of the table: the ``adjusted_change`` of
+    each row of ``ep`` (NaN outside the effect-size cases ``es_case``), from the
+    least-squares line of change on severity over all of them, and the SD of the
+    severity over the scored cases (``s.sd_intake`` when given)."""
+    es = ep["es_case"].to_numpy(dtype=bool)
+    adjusted = np.where(es, adjusted_change(ep["severity"], ep["ors_change"], es), np.nan)
+    scored = ep["scored"].to_numpy(dtype=bool)
+    sd = s.sd_intake or (ep.loc[scored, "severity"].std(ddof=1) if scored.sum() > 1
+                         else np.nan)
+    return adjusted, float(sd)
+
+
+def episode_set(full, df, ses, start, end, s, model, *, target: bool = True):
+    """The client-episodes whose outcomes a table reports (:func:`episode_rows`) with their
+    ``adjusted_change``; the SD that turns a change into an effect size
+    (:func:`effect_reference`); the expected-response model used.
+
+    ``s`` is a :class:`srs_analytics.caseload.CaseloadSettings`.
+    """
+    ep = episode_rows(full, df, ses, start, end, s, target=False)
+    ep["adjusted_change"], sd = effect_reference(ep, s)
+    if not target:
+        return ep, sd, model
+    if model is None:
+        model = fit_expected(df)
+    return with_target(ep, df, model), sd, model

@@ -6,7 +6,8 @@ measured and how the clients do, by clinician, site, month or any other grouping
 ORS and SRS, sessions and days per episode, effect size, clients reaching target, dropout)
 with the alliance figures a director needs beside them (SRS below the cutoff and at the
 ceiling, SRS completion, sessions with an alert), each share and effect size with its
-confidence interval. :func:`srs_completion` and :func:`completion_trend` follow the SRS
+confidence interval; :func:`caseload_parts` and :func:`caseload_table` compute it partition
+by partition (Dask, Spark). :func:`srs_completion` and :func:`completion_trend` follow the SRS
 completion by clinician and month; :func:`clinician_comparison` compares clinicians
 fairly (intervals, a minimum number of cases, estimates shrunk towards the mean);
 :func:`attention_summary` counts the attention list per clinician;
@@ -45,9 +46,9 @@ from .outcomes import OUTCOME_CATEGORIES, OutcomeSettings
 from .schema import ITEM_COLUMNS
 from .triage import AttentionSettings, attention, open_episodes
 
-__all__ = ["BY", "DERIVED_FROM", "EPISODE_SETS", "PARTITIONS", "SERVICE_TYPES",
-           "CaseloadSettings", "attention_summary", "caseload_summary",
-           "suppress_small_cells"]
+__all__ = ["BY", "DERIVED_FROM", "EPISODE_COLUMNS", "EPISODE_SETS", "PARTITIONS",
+           "SERVICE_TYPES", "SESSION_COUNTS", "CaseloadSettings", "attention_summary",
+           "caseload_parts", "caseload_summary", "caseload_table", "suppress_small_cells"]
 
 #: The groupings a caseload table can be split by, and the column each one reads.
 BY = cf.BY
@@ -263,26 +264,303 @@ def caseload_summary(
     if episodes is not None:
         check_choice("episodes", episodes, EPISODE_SETS)
         s = _replace(s, episodes=episodes)
-    keys = [BY[b] for b in cf.grouping(by)]
     cols = column_map(client=client, episode=episode, clinician=clinician, site=site,
                       session=session, date=date, measure=measure, rater=rater, total=total,
                       items=items, imputed=imputed, age_group=age_group, group=group,
                       format=format, setting=setting, status=status)
-    full, df, ses, now, start, end, cs = cf.prepare(data, cols, start, end)
-    if model is None:
-        model = fit_expected(df)
-    parts = _session_parts(df, ses, cs, now, keys, s, model, start)
-    ep, sd, _ = cf.episode_set(full, df, ses, start, end, s, model)
-    table = cf.join_parts(parts + _episode_parts(ep, keys, s, sd), keys)
-    table = _finish(table, keys, s)
-    return table.rename(columns={BY[b]: cols[b] for b in ("clinician", "site", "age_group",
-                                                          "format", "setting")})
+    parts = _parts(data, by, start, end, cols, s, model, whole=True)
+    return caseload_table(parts, by=by, settings=s)
 
 
 def _replace(s, **changes):
     from dataclasses import replace
 
     return replace(s, **changes)
+
+
+# --------------------------------------------------------------------------- in parts
+#: The additive counts of the "sessions" rows of :func:`caseload_parts`, in their order
+#: (``n_sessions_with_alert`` last, when ``alert_severity`` is not None).
+SESSION_COUNTS = (
+    "n_clients", *(f"n_clients_{a}" for a in (*_AGES, "unknown_age")), "n_episodes",
+    "n_new_episodes", "n_sessions", "n_client_sessions", "n_collateral_raters", "n_srs",
+    "n_srs_below_cutoff", "n_srs_at_ceiling", "n_ors_sessions", "n_ors_sessions_with_srs",
+)
+#: The columns of the "episodes" rows of :func:`caseload_parts` and their dtypes.
+EPISODE_COLUMNS = MappingProxyType({
+    "client_id": "str", "episode_id": "str", "n_episode_sessions": "float64",
+    "n_episode_days": "float64", "age_group": "str", "episode_status": "str",
+    "ors_intake": "float64", "cutoff": "float64", "severity": "float64",
+    "ors_change": "float64", "reliable_change": "str", "outcome": "str",
+    "scored": "boolean", "intake_clinical": "boolean", "es_case": "boolean",
+    "srs_intake": "float64", "etr_status": "str",
+})
+#: Groupings shown under the name of the caller's column (the others are derived).
+_NAMED = ("clinician", "site", "age_group", "format", "setting")
+
+
+def _session_counts(s) -> list[str]:
+    return [*SESSION_COUNTS, *(["n_sessions_with_alert"] if s.alert_severity else [])]
+
+
+def _data_norms(o: OutcomeSettings) -> bool:
+    """Whether ``o`` takes the intake SD or mean from the data (Jacobson-Truax change or
+    cutoff a / c without ``sd_intake`` / ``mean_intake``)."""
+    return (o.method == "jt" and o.sd_intake is None) or (
+        isinstance(o.cutoff, str) and o.cutoff in ("a", "c")
+        and (o.sd_intake is None or o.mean_intake is None))
+
+
+@_docstrings.fill
+def caseload_parts(
+    data: pd.DataFrame,
+    *,
+    by=("clinician",),
+    start=None,
+    end=None,
+    client: str = "client_id",
+    episode: str = "episode_id",
+    clinician: str = "clinician_id",
+    site: str = "site",
+    session: str = "session_number",
+    date: str = "session_date",
+    measure: str = "measure",
+    rater: str = "rater",
+    total: str = "total",
+    items: tuple[str, str, str, str] = ITEM_COLUMNS,
+    imputed: str = "items_imputed",
+    age_group: str = "age_group",
+    group: str = "group_id",
+    format: str = "format",
+    setting: str = "setting",
+    status: str = "episode_status",
+    settings: CaseloadSettings | None = None,
+    model: ExpectedResponse | None = None,
+) -> pd.DataFrame:
+    """The part of a caseload table one partition of the data gives, for an engine that
+    splits the canonical table (Dask ``map_partitions``, Spark ``applyInPandas``).
+
+    :func:`caseload_table` of the concatenated parts of every partition is
+    :func:`caseload_summary` of the whole table (``caseload_summary`` is
+    ``caseload_table(caseload_parts(data))``): the counts add up, and what needs every
+    case (the SD and the reference line of the effect sizes, the means, the shares and
+    their intervals) is computed there.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One partition of the canonical table (:func:`srs_analytics.load`), holding whole
+        units: every row of each of its clients and episodes, and of every client who
+        shares an episode (a couple, a family) or a group with one of them. It may be
+        empty. The partition's whole history: episodes that began before ``start`` keep
+        their intake.
+    by : str or sequence of str, default ("clinician",)
+        Groupings, as :func:`caseload_summary` takes them; the same for every partition.
+    start, end : date-like, optional
+        The period, both days included; the same for every partition (explicit dates, not
+        one partition's first or last session).
+    {columns}
+        Only the first six are required.
+    settings : CaseloadSettings, optional
+        The same for every partition. ``settings.outcome`` (and ``settings.alerts.outcome``
+        when ``alert_severity`` is set) must not take a norm from the data: with
+        ``method="jt"`` or ``cutoff="a"`` / ``"c"``, give the intake ``sd_intake`` (and
+        ``mean_intake`` for the cutoffs) computed once over all the data.
+    model : ExpectedResponse, optional
+        The expected treatment response (:func:`srs_analytics.fit_expected` on all the
+        data, up to ``end``), the same for every partition: it judges whether a client
+        reached target and serves the ``off_track`` alert. An engine must pass it: when
+        omitted it is fitted on this partition alone, which is right only when the
+        partition is the whole table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One frame whose columns and dtypes depend only on ``by``, ``settings`` and the
+        dtypes of ``data``'s columns, whatever rows the partition holds (a schema an
+        engine declares once):
+
+        - ``part`` (str): ``"sessions"`` or ``"episodes"``;
+        - the group columns of ``by``, in its order, named and typed as the table shows
+          them (``month`` datetime64[ns], ``service_type`` str, the others as ``data``'s
+          column);
+        - ``"sessions"`` rows, one per group with a session in the period (one row with
+          ``by=()``), Int64 (missing on ``"episodes"`` rows): the counts of
+          :data:`SESSION_COUNTS` and ``n_sessions_with_alert`` when
+          ``settings.alert_severity`` is set. Each is a count of distinct clients,
+          episodes, sessions or raters, which never span partitions, so they add up;
+        - ``"episodes"`` rows, one per client and episode of the outcome set
+          (:func:`caseload_summary` says which), the columns of :data:`EPISODE_COLUMNS`
+          with those dtypes (missing on ``"sessions"`` rows): ``client_id`` and
+          ``episode_id`` as text (an episode's clients share its ``episode_id``: the
+          distinct count of episodes), ``n_episode_sessions``, ``n_episode_days``,
+          ``age_group``, ``episode_status``, ``ors_intake``, ``cutoff``, ``severity``
+          (intake minus cutoff), ``ors_change``, ``reliable_change``, ``outcome``,
+          ``scored``, ``intake_clinical``, ``es_case`` (in the effect-size set),
+          ``srs_intake``, ``etr_status``. With ``by`` holding ``age_group`` under the
+          name ``age_group``, that group column is the episodes' ``age_group`` too.
+
+    See Also
+    --------
+    caseload_table : The caseload table from the parts.
+
+    Notes
+    -----
+    A partition must hold whole units; the units are the connected components of the
+    graph linking each client to its episodes and groups. Everything in a part is
+    computed from the partition's own rows, given ``start``, ``end``, ``settings`` and
+    ``model``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from srs_analytics import fit_expected, load_sample
+    >>> data = load_sample()
+    >>> model = fit_expected(data)
+    >>> north = data["site"].eq("North")  # whole units here: no one is seen at two sites
+    >>> parts = pd.concat([caseload_parts(data[north], by="site", model=model),
+    ...                    caseload_parts(data[~north], by="site", model=model)])
+    >>> parts["part"].value_counts().to_dict()
+    {'episodes': 232, 'sessions': 3}
+    >>> t = caseload_table(parts, by="site")
+    >>> t.equals(caseload_summary(data, by="site", model=model))
+    True
+    """
+    s = settings or CaseloadSettings()
+    for name, o in (("settings.outcome", s.outcome),
+                    ("settings.alerts.outcome", s.alerts.outcome if s.alert_severity
+                     else None)):
+        if o is not None and _data_norms(o):
+            raise ValueError(
+                f"{name} takes the intake SD or mean from the data (method={o.method!r}, "
+                f"cutoff={o.cutoff!r}), which a partition cannot: compute them over all "
+                "the data and give them as OutcomeSettings(sd_intake=..., mean_intake=...)")
+    cols = column_map(client=client, episode=episode, clinician=clinician, site=site,
+                      session=session, date=date, measure=measure, rater=rater, total=total,
+                      items=items, imputed=imputed, age_group=age_group, group=group,
+                      format=format, setting=setting, status=status)
+    return _parts(data, by, start, end, cols, s, model, whole=False)
+
+
+def caseload_table(parts: pd.DataFrame, *, by=("clinician",),
+                   settings: CaseloadSettings | None = None) -> pd.DataFrame:
+    """The caseload table from the parts of every partition (:func:`caseload_parts`).
+
+    Parameters
+    ----------
+    parts : pandas.DataFrame
+        The frames of :func:`caseload_parts` of every partition, concatenated (in any
+        order), made with the same ``by``, ``start``, ``end``, ``settings`` and ``model``.
+    by : str or sequence of str, default ("clinician",)
+        The ``by`` the parts were made with.
+    settings : CaseloadSettings, optional
+        The settings the parts were made with.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table of :func:`caseload_summary`: the same columns, dtypes and row order.
+
+    Notes
+    -----
+    The counts of the ``"sessions"`` rows are summed per group (a missing group value is
+    a group of its own). From the ``"episodes"`` rows of every partition: the SD of the
+    severity over the scored cases (unless ``settings.sd_intake``), the least-squares
+    line of change on severity over the effect-size cases, and then every count, mean,
+    share and effect size of the outcome figures, as :func:`caseload_summary` computes
+    them.
+
+    Examples
+    --------
+    >>> from srs_analytics import load_sample
+    >>> parts = caseload_parts(load_sample(), by=())
+    >>> caseload_table(parts, by=())[["n_clients", "n_outcome_episodes"]]
+       n_clients  n_outcome_episodes
+    0        300                 222
+    """
+    from ._checks import require_frame
+
+    require_frame(parts)
+    s = settings or CaseloadSettings()
+    names = cf.grouping(by)
+    counts = _session_counts(s)
+    keys = list(parts.columns[1:1 + len(names)])
+    missing = [c for c in ("part", *counts, *EPISODE_COLUMNS) if c not in parts.columns]
+    if missing or parts.columns[0] != "part":
+        raise ValueError("parts must be frames of caseload_parts with this by and settings "
+                         f"(part, the {len(names)} group column(s), the counts and the "
+                         f"episode columns); it lacks {missing or ['part first']}")
+    kind = parts["part"].to_numpy(dtype=object)
+    ses = parts[kind == "sessions"]
+    if keys:
+        table = ses.groupby(keys, dropna=False, observed=True, sort=True)[counts].sum()
+    else:
+        table = ses[counts].sum().to_frame().T
+    ep = parts[kind == "episodes"].reset_index(drop=True)
+    ep = ep.assign(_e=ep["episode_id"], scored=ep["scored"].to_numpy(dtype=bool),
+                   es_case=ep["es_case"].to_numpy(dtype=bool))
+    for b, k in zip(names, keys):
+        # an episode's format and setting are its most common, as text
+        if b in ("format", "setting") and isinstance(ep[k].dtype, pd.CategoricalDtype):
+            ep[k] = ep[k].astype(ep[k].cat.categories.dtype)
+    ep["adjusted_change"], sd = cf.effect_reference(ep, s)
+    table = cf.join_parts([table, *_episode_parts(ep, keys, s, sd)], keys)
+    return _finish(table, keys, s)
+
+
+def _parts(data, by, start, end, cols, s, model, *, whole):
+    """:func:`caseload_parts` of ``data`` (``whole``: the whole table, which must hold a
+    date when a period is given)."""
+    names = cf.grouping(by)
+    keys = [BY[b] for b in names]
+    shown = [cols[b] if b in _NAMED else BY[b] for b in names]
+    counts = _session_counts(s)
+    taken = {"part", *counts, *EPISODE_COLUMNS}
+    clash = [n for b, n in zip(names, shown) if n in taken and (b, n) != ("age_group",
+                                                                          "age_group")]
+    if clash or len(set(shown)) < len(shown):
+        raise ValueError(f"the group columns {shown!r} must have names of their own, not "
+                         f"those of the columns of caseload_parts ({clash!r})")
+    full, df, ses, now, start, end, cs = cf.prepare(data, cols, start, end,
+                                                    need_dates=whole)
+    if model is None:
+        model = fit_expected(df)
+    sessions = _session_parts(df, ses, cs, now, keys, s, model, start)[0]
+    ep = cf.episode_rows(full, df, ses, start, end, s, model)
+    if keys:
+        sessions = sessions.reset_index()
+    derived = {"month": np.dtype("datetime64[ns]"), "service_type": "str"}
+    schema = {"part": "str", **{n: derived.get(k, ses[k].dtype) for k, n in zip(keys, shown)},
+              **dict.fromkeys(counts, "Int64")}
+    schema.update({c: t for c, t in EPISODE_COLUMNS.items() if c not in schema})
+    rows = {"sessions": (sessions, counts), "episodes": (ep, list(EPISODE_COLUMNS))}
+    frames = []
+    for kind, (frame, own) in rows.items():
+        columns = {"part": np.full(len(frame), kind, dtype=object)}
+        for k, n in zip(keys, shown):
+            columns[n] = frame[k].array
+        for c in own:
+            if c not in columns:
+                columns[c] = frame[c].array if c in frame else np.nan
+        out = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)))
+        if kind == "sessions":
+            out[counts] = out[counts].fillna(0)
+        frames.append(_typed(out, schema))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _typed(frame, schema):
+    """``frame`` with the columns of ``schema`` in its order and dtypes (absent ones
+    missing). A group column of numbers or dates keeps its own dtype (an episode's
+    format is its most common, and may be missing)."""
+    out = {}
+    for c, dtype in schema.items():
+        v = frame[c] if c in frame else pd.Series(np.nan, index=frame.index)
+        if isinstance(dtype, (str, pd.CategoricalDtype, pd.StringDtype)) \
+                or pd.api.types.is_object_dtype(dtype):
+            v = v.astype(dtype)
+        out[c] = v
+    return pd.DataFrame(out, index=frame.index)
 
 
 def _session_parts(df, ses, cs, now, keys, s, model, start):

@@ -410,3 +410,116 @@ def test_no_variance_between_clinicians_shrinks_every_clinician_to_the_service()
     assert got["clinician_id"].tolist() == ["A", "B", "C"]
     assert np.allclose(got["shrunk_es"], cases["adjusted_change"].mean())
     assert (got["shrunk_es_high"] > got["shrunk_es"]).all()
+
+
+# --------------------------------------------------------------------------- in parts
+def _units(data):
+    """The unit of each row: the connected components of the graph linking each client to
+    its episodes and groups (a couple, a family, a group is one unit)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    c = pd.factorize(data["client_id"])[0]
+    e = pd.factorize(data["episode_id"])[0]
+    g = pd.factorize(data["group_id"])[0]  # -1: no group
+    n_c, n_e, n_g = c.max() + 1, e.max() + 1, g.max() + 1
+    grouped = g >= 0
+    rows = np.r_[c, c[grouped]]
+    cols = np.r_[n_c + e, n_c + n_e + g[grouped]]
+    n = n_c + n_e + n_g
+    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    return connected_components(graph, directed=False)[1][c]
+
+
+def _split(data, k=3, seed=0):
+    """``data`` in ``k`` partitions of whole units, and an empty one."""
+    units = _units(data)
+    label = np.random.default_rng(seed).integers(0, k, units.max() + 1)[units]
+    return [data[label == i] for i in range(k)] + [data.iloc[:0]]
+
+
+@pytest.fixture(scope="module")
+def shared():
+    """A simulated caseload with couples, families and groups, some clients without a
+    clinician (a missing group key)."""
+    data = srs.simulate(300, seed=7)
+    lost = data["client_id"].isin(data["client_id"].drop_duplicates().iloc[::25])
+    data.loc[lost, "clinician_id"] = np.nan
+    return data
+
+
+def test_the_split_keeps_couples_families_and_groups_whole(sample, shared):
+    for data in (sample, shared):
+        parts = _split(data)
+        assert sum(len(p) for p in parts) == len(data) and len(parts[-1]) == 0
+        where = pd.concat([p.assign(_part=i) for i, p in enumerate(parts)])
+        for col in ("client_id", "episode_id", "group_id"):
+            assert (where.groupby(col)["_part"].nunique() == 1).all(), col
+        together = data.groupby("episode_id")["client_id"].nunique()
+        assert (together > 1).any() and data["group_id"].notna().any()
+        assert all(p["client_id"].nunique() > 10 for p in parts[:3])
+
+
+CASES = {
+    "clinician": dict(by="clinician"),
+    "clinician-month": dict(by=("clinician", "month"), settings=QUIET),
+    "none": dict(by=(), settings=QUIET),
+    "period": dict(by="clinician", start="2025-04-01", end="2025-09-30", settings=QUIET),
+    "period-none": dict(by=(), start="2025-04-01", end="2025-09-30"),
+    "all": dict(by=("clinician", "month"), settings=CaseloadSettings(
+        episodes="all", alert_severity=None)),
+    "all-period": dict(by="site,service_type", start="2025-06-01", end="2025-08-31",
+                       settings=CaseloadSettings(episodes="all", alert_severity=None)),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("which", ["sample", "shared"])
+def test_the_table_of_the_parts_of_a_split_is_the_summary(which, case, request):
+    data = request.getfixturevalue(which)
+    kw = CASES[case]
+    model = srs.fit_expected(data)  # on all the data, as an engine must pass it
+    whole = caseload_summary(data, model=model, **kw)
+    parts = [srs.caseload_parts(p, model=model, **kw) for p in _split(data)]
+    # one schema whatever the partition holds, the empty one included
+    assert len(parts[-1]) == 0
+    for p in parts[1:]:
+        pd.testing.assert_series_equal(p.dtypes, parts[0].dtypes)
+    got = srs.caseload_table(pd.concat(parts[::-1], ignore_index=True), by=kw["by"],
+                             settings=kw.get("settings"))
+    pd.testing.assert_frame_equal(got, whole, check_exact=False, rtol=1e-12)
+    counts = [c for c in whole.columns if c.startswith("n_")]
+    pd.testing.assert_frame_equal(got[counts], whole[counts], check_exact=True)
+    assert len(whole) > 0 and whole["n_es"].sum() > 0
+
+
+def test_the_summary_is_the_table_of_its_one_part(sample):
+    parts = srs.caseload_parts(sample, by="site", settings=QUIET)
+    assert list(parts.columns[:2]) == ["part", "site"]
+    assert set(parts["part"]) == {"sessions", "episodes"}
+    assert parts.dtypes["n_clients"] == "Int64" and parts.dtypes["scored"] == "boolean"
+    got = srs.caseload_table(parts, by="site", settings=QUIET)
+    pd.testing.assert_frame_equal(got, caseload_summary(sample, by="site", settings=QUIET),
+                                  check_exact=True)
+
+
+def test_an_empty_partition_gives_the_columns_and_no_rows(sample):
+    kw = dict(by=("clinician", "month"), start="2025-01-01", end="2025-06-30")
+    empty = srs.caseload_parts(sample.iloc[:0], **kw)
+    full = srs.caseload_parts(sample, **kw)
+    assert len(empty) == 0
+    pd.testing.assert_series_equal(empty.dtypes, full.dtypes)
+    assert "n_sessions_with_alert" in full.columns
+    assert "n_sessions_with_alert" not in srs.caseload_parts(sample.iloc[:0],
+                                                             settings=QUIET).columns
+
+
+def test_parts_refuse_a_norm_taken_from_one_partition(sample):
+    jt = CaseloadSettings(alert_severity=None, outcome=srs.OutcomeSettings(method="jt"))
+    with pytest.raises(ValueError, match="sd_intake"):
+        srs.caseload_parts(sample, settings=jt)
+    given = CaseloadSettings(alert_severity=None,
+                             outcome=srs.OutcomeSettings(method="jt", sd_intake=7.0))
+    assert len(srs.caseload_parts(sample, settings=given)) > 0
+    with pytest.raises(ValueError, match="it lacks"):
+        srs.caseload_table(srs.caseload_parts(sample, settings=QUIET), settings=None)
