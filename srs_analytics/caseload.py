@@ -306,6 +306,8 @@ def _session_counts(s) -> list[str]:
 def _data_norms(o: OutcomeSettings) -> bool:
     """Whether ``o`` takes the intake SD or mean from the data (Jacobson-Truax change or
     cutoff a / c without ``sd_intake`` / ``mean_intake``)."""
+    if o.norms is not None:  # the intake norms of all the data, given
+        return False
     return (o.method == "jt" and o.sd_intake is None) or (
         isinstance(o.cutoff, str) and o.cutoff in ("a", "c")
         and (o.sd_intake is None or o.mean_intake is None))
@@ -364,8 +366,10 @@ def caseload_parts(
     settings : CaseloadSettings, optional
         The same for every partition. ``settings.outcome`` (and ``settings.alerts.outcome``
         when ``alert_severity`` is set) must not take a norm from the data: with
-        ``method="jt"`` or ``cutoff="a"`` / ``"c"``, give the intake ``sd_intake`` (and
-        ``mean_intake`` for the cutoffs) computed once over all the data.
+        ``method="jt"`` or ``cutoff="a"`` / ``"c"``, give the intake norms of all the data
+        (``norms=``, :func:`srs_analytics.intake_norms` of the partitions'
+        :func:`srs_analytics.intake_counts`), or ``sd_intake`` (and ``mean_intake`` for the
+        cutoffs).
     model : ExpectedResponse, optional
         The expected treatment response (:func:`srs_analytics.fit_expected` on all the
         data, up to ``end``), the same for every partition: it judges whether a client
@@ -434,7 +438,8 @@ def caseload_parts(
             raise ValueError(
                 f"{name} takes the intake SD or mean from the data (method={o.method!r}, "
                 f"cutoff={o.cutoff!r}), which a partition cannot: compute them over all "
-                "the data and give them as OutcomeSettings(sd_intake=..., mean_intake=...)")
+                "the data and give them as OutcomeSettings(norms=intake_norms(...)), or "
+                "sd_intake=... and mean_intake=...")
     cols = column_map(client=client, episode=episode, clinician=clinician, site=site,
                       session=session, date=date, measure=measure, rater=rater, total=total,
                       items=items, imputed=imputed, age_group=age_group, group=group,

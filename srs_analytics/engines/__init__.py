@@ -193,14 +193,14 @@ def _distributed(t, data, backend, root: Path, load_options, model) -> EngineRes
         table = units(backend.links(src))
         rows = sum(_rows(p) for p in src.paths)
         buckets = _buckets(rows, backend.workers)
-        paths, counts = backend.load(src, table, buckets, load_options, loaded)
+        paths, counts = backend.load(src, table, buckets, load_options, loaded, rows)
         report = _read.report(counts, src)
     else:
         frame = src.frame
         table = units(_read.links(frame))
         buckets = _buckets(len(frame), backend.workers)
         frame = frame.assign(_bucket=unit_of_client(frame, table, buckets=buckets))
-        paths = backend.put(frame, min(buckets, backend.workers * 4), loaded)
+        paths = backend.put(frame, min(buckets, backend.parts(len(frame))), loaded)
         report = _counts(src.report, frame)
     settings = _expected_settings(t)
     if t.model or t.norms:

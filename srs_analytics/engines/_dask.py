@@ -18,6 +18,9 @@ import pandas as pd
 from ..io import LoadError
 from . import _read
 
+#: Rows of a partition aimed at: what one worker loads and analyses at a time.
+ROWS_PER_PART = 500_000
+
 
 class DaskEngine:
     """A Dask client; ``close`` stops the cluster when it started it."""
@@ -83,7 +86,11 @@ class DaskEngine:
         parts = self._compute(ddf.to_delayed())
         return pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True)
 
-    def load(self, src, table, buckets, load_options, workdir: Path):
+    def parts(self, rows: int) -> int:
+        """Partitions of the loaded rows: at least 4 per worker, at most ROWS_PER_PART."""
+        return max(self.workers * 4, -(-rows // ROWS_PER_PART))
+
+    def load(self, src, table, buckets, load_options, workdir: Path, rows: int):
         """Read, shuffle by bucket, load each partition, write it; the counts."""
         import dask.dataframe as dd
         from dask import delayed
@@ -91,7 +98,7 @@ class DaskEngine:
         meta = _read.read_file(src, 0).iloc[:0].assign(_bucket=pd.Series(dtype="int64"))
         ddf = dd.from_map(_bucketed_file, range(len(src.paths)), src=src, table=table,
                           buckets=buckets, meta=meta, enforce_metadata=False)
-        shuffled = ddf.shuffle("_bucket", npartitions=self.workers * 4)
+        shuffled = ddf.shuffle("_bucket", npartitions=min(buckets, self.parts(rows)))
         out = [delayed(_load_and_write)(part, src, load_options, str(workdir / f"part-{i}"
                                                                      ".parquet"))
                for i, part in enumerate(shuffled.to_delayed())]
@@ -104,12 +111,7 @@ class DaskEngine:
 
     def put(self, frame: pd.DataFrame, parts: int, workdir: Path):
         """A loaded table, split by bucket into files (the driver loaded it)."""
-        paths = []
-        for i, (_, part) in enumerate(frame.groupby(frame["_bucket"] % parts, sort=True)):
-            path = workdir / f"part-{i}.parquet"
-            _read.write_part(part.drop(columns="_bucket"), str(path))
-            paths.append(str(path))
-        return paths
+        return _read.write_parts(frame, parts, workdir)
 
     def sample(self, paths) -> pd.DataFrame:
         """The loaded rows of the first file (for the command's metadata)."""

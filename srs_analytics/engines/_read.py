@@ -186,5 +186,18 @@ def empty_canonical() -> pd.DataFrame:
 
 
 def write_part(frame: pd.DataFrame, path: str) -> None:
-    """One partition to a Parquet file (categoricals as their text)."""
+    """One partition to a Parquet file."""
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
+
+
+def write_parts(frame: pd.DataFrame, parts: int, folder) -> list[str]:
+    """A table with ``_bucket`` in ``parts`` Parquet files of whole buckets, every file
+    with the same schema (that of the whole table: a column missing in one file is not
+    typed otherwise). Returns the paths."""
+    schema = pa.Schema.from_pandas(frame, preserve_index=False)
+    paths = []
+    for i, (_, part) in enumerate(frame.groupby(frame["_bucket"] % parts, sort=True)):
+        path = str(Path(folder) / f"part-{i}.parquet")
+        pq.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False), path)
+        paths.append(path)
+    return paths

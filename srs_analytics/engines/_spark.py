@@ -109,7 +109,11 @@ class SparkEngine:
         out = self._files(src).mapInPandas(read, schema).distinct()
         return out.toPandas()
 
-    def load(self, src, table, buckets, load_options, workdir: Path):
+    def parts(self, rows: int) -> int:
+        """Files of a table the driver loaded: at least 4 per core."""
+        return self.workers * 4
+
+    def load(self, src, table, buckets, load_options, workdir: Path, rows: int):
         meta = _read.read_file(src, 0).iloc[:0].assign(_bucket=pd.Series(dtype="int64"))
         raw_schema = spark_schema(meta)
         units = self.spark.sparkContext.broadcast(table)
@@ -146,9 +150,8 @@ class SparkEngine:
     def put(self, frame: pd.DataFrame, parts: int, workdir: Path):
         path = workdir / "spark"
         path.mkdir(parents=True, exist_ok=True)
-        frame = frame.assign(_fate="loaded", _n=np.int64(1))
-        for i, (_, part) in enumerate(frame.groupby(frame["_bucket"] % parts, sort=True)):
-            _read.write_part(to_spark(part), str(path / f"part-{i}.parquet"))
+        frame = to_spark(frame.assign(_fate="loaded", _n=np.int64(1)))
+        _read.write_parts(frame, parts, path)
         return str(path)
 
     def sample(self, path) -> pd.DataFrame:
@@ -267,6 +270,8 @@ def from_spark(frame: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
                               index=frame.index)
             elif pd.api.types.is_datetime64_any_dtype(want):
                 s = pd.to_datetime(s).astype(want)
+            elif want == "boolean":
+                s = s.astype("boolean")
             elif pd.api.types.is_bool_dtype(want) and s.isna().any():
                 s = s.astype(object)
             else:

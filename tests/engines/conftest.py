@@ -104,7 +104,7 @@ def messy_dataset(tmp_path_factory):
     a.loc[a.index[3], "total"] = 55.0  # impossible
     a.loc[a.index[7], "item_2"] = 14.0  # out of range
     b.loc[b.index[5], "client_id"] = None  # no client
-    b.loc[b.index[9], "skip"] = "not administered"
+    b.loc[b.index[9], "skip"] = "Y"  # not administered
     dup = a.iloc[[20, 21]]  # found again in the last file: duplicates
     other = a.iloc[[30]].copy()  # the same administration, other scores: a conflict
     other["item_1"] = (other["item_1"] - 1).clip(lower=0)
