@@ -130,6 +130,7 @@ def run(command: str, data, *, engine: str = "dask", scheduler: str | None = Non
     load_options = dict(load_options or {})
     if engine == "pandas":
         return _pandas(t, data, load_options, model)
+    src = _read.source(data, load_options)  # its files checked before a cluster starts
     if engine == "dask":
         from ._dask import DaskEngine
 
@@ -142,7 +143,7 @@ def run(command: str, data, *, engine: str = "dask", scheduler: str | None = Non
     own = workdir is None
     root = Path(tempfile.mkdtemp(prefix="srs-engine-") if own else workdir)
     try:
-        return _distributed(t, data, backend, root, load_options, model)
+        return _distributed(t, src, backend, root, load_options, model)
     finally:
         backend.close()
         if own:
@@ -183,10 +184,9 @@ def _counts(report, frame) -> dict:
                                    "duplicates", "conflicts")}
 
 
-def _distributed(t, data, backend, root: Path, load_options, model) -> EngineResult:
+def _distributed(t, src, backend, root: Path, load_options, model) -> EngineResult:
     from ..units import unit_of_client, units
 
-    src = _read.source(data, load_options)
     loaded = root / "loaded"
     loaded.mkdir(parents=True, exist_ok=True)
     if src.kind == "dataset":

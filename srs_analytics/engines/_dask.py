@@ -44,7 +44,7 @@ class DaskEngine:
                 self.client = Client(scheduler, timeout=f"{timeout}s")
             except (OSError, TimeoutError, ValueError) as exc:
                 raise LoadError(f"The Dask scheduler {scheduler} did not answer within "
-                                f"{timeout} s ({type(exc).__name__}: "
+                                f"{timeout:g} s ({type(exc).__name__}: "
                                 f"{str(exc).splitlines()[0] if str(exc) else ''}). Check "
                                 "the address (tcp://host:8786) and that the scheduler "
                                 "runs.") from None
