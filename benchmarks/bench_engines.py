@@ -143,7 +143,7 @@ def main() -> None:
             same = "same" if r["sha256"] == first["sha256"] else "DIFFERS"
             print(f"{command:<9}{engine:<8}{r['seconds']:>9.1f}"
                   f"{r['seconds'] / first['seconds']:>9.2f}{r['peak_mb']:>10.0f}"
-                  f"{max(r['tree_peak_mb'], r['peak_mb']):>8}  {r['roles']} "
+                  f"{max(r['tree_peak_mb'], r['peak_mb']):>8.0f}  {r['roles']} "
                   f"{r['sha256']} ({same})", flush=True)
             if args.save:
                 with open(args.save, "a") as fh:
