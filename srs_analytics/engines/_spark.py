@@ -73,7 +73,12 @@ class SparkEngine:
                        .config("spark.ui.showConsoleProgress", str(bool(progress)).lower())
                        .config("spark.driver.host", os.environ.get("SPARK_LOCAL_IP",
                                                                    "127.0.0.1"))
-                       .config("spark.sql.shuffle.partitions", "8"))
+                       .config("spark.sql.shuffle.partitions", "8")
+                       # the command's table comes back to the driver: local mode's 1 GB
+                       # heap is too small for the alerts of 10 million administrations
+                       .config("spark.driver.memory",
+                               os.environ.get("SRS_SPARK_DRIVER_MEMORY", "4g"))
+                       .config("spark.driver.maxResultSize", "0"))
         builder = (builder.config("spark.sql.session.timeZone", "UTC")
                    .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
         self.spark = _within(timeout, builder.getOrCreate, master)
