@@ -26,7 +26,6 @@ output's SHA-256 is compared with the pandas engine's.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import tempfile
@@ -38,6 +37,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _timing import run  # noqa: E402
+from bench_scale import _digest, make_data  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data"
@@ -85,14 +85,6 @@ def _role(cmd: list[str]) -> str:
     return "other"
 
 
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()[:16]
-
-
 def measure(command: str, engine: str, folder: Path, args) -> dict:
     extra = {"pandas": [],
              "dask": ["--engine", "dask", "--workers", str(args.workers),
@@ -130,8 +122,6 @@ def main() -> None:
     p.add_argument("--memory-limit", default="4GB")
     p.add_argument("--save", type=Path, help="append the results to this JSON-lines file")
     args = p.parse_args()
-    from bench_scale import make_data
-
     _, folder = make_data(args.size)
     print(f"{'command':<9}{'engine':<8}{'seconds':>9}{'x pandas':>9}{'driver MB':>10}"
           f"{'all MB':>8}  per process (MB), sha256", flush=True)
