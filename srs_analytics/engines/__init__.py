@@ -121,8 +121,8 @@ def run(command: str, data, *, engine: str = "dask", scheduler: str | None = Non
     >>> res = run("couples", load_sample(), engine="pandas")
     >>> res.table[["episode_id", "n_clients"]].head(2)
       episode_id  n_clients
-    0     E00007          2
-    1     E00007          2
+    0     E00272          2
+    1     E00272          2
     """
     if engine not in ENGINES:
         raise LoadError(f"engine must be one of {', '.join(ENGINES)}; got {engine!r}.")
