@@ -113,10 +113,6 @@ class DaskEngine:
         """A loaded table, split by bucket into files (the driver loaded it)."""
         return _read.write_parts(frame, parts, workdir)
 
-    def sample(self, paths) -> pd.DataFrame:
-        """The loaded rows of the first file (for the command's metadata)."""
-        return _read_loaded(paths[0]) if paths else _read.empty_canonical()
-
     def map(self, func, paths, meta: pd.DataFrame) -> pd.DataFrame:
         """``func`` on each file's rows (whole units), the tables concatenated."""
         import dask.dataframe as dd

@@ -159,16 +159,6 @@ class SparkEngine:
         _read.write_parts(frame, parts, path)
         return str(path)
 
-    def sample(self, path) -> pd.DataFrame:
-        """The loaded rows of the first file (for the command's metadata)."""
-        canon = _read.empty_canonical()
-        files = sorted(Path(path).glob("*.parquet"))
-        if not files:
-            return canon
-        rows = pd.read_parquet(files[0])
-        rows = rows[rows[_FATE] == "loaded"].drop(columns=["_bucket", _FATE, "_n"])
-        return from_spark(rows.reset_index(drop=True), canon)
-
     def map(self, func, path, meta: pd.DataFrame) -> pd.DataFrame:
         canon = _read.empty_canonical()
 
